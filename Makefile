@@ -1,0 +1,42 @@
+# Two commands matter: `make run` and `make test`. Everything they need is installed by them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+export RAG_DATA_DIR ?= $(CURDIR)/.rag-data
+export RAGAS_DO_NOT_TRACK := true
+export LANGGRAPH_CLI_NO_ANALYTICS := 1
+export LANGGRAPH_NO_VERSION_CHECK := true
+
+.PHONY: run test lint bench install system-packages clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+system-packages:
+	bash infra/dev/system-packages.sh
+
+## make run: fresh machine -> the service on the bundled sample corpus (no keys, no servers to install)
+run: install
+	$(BIN)/rag ingest samples/corpus
+	$(BIN)/rag search "When does my Kubernetes certification expire?" -k 3
+
+## make test: fresh machine -> the whole suite
+test: install system-packages
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+bench: install
+	$(BIN)/python -m benchmarks.retrieval
+
+clean:
+	rm -rf $(VENV) .rag-data .pytest_cache .mypy_cache .ruff_cache

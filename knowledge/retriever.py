@@ -1,0 +1,130 @@
+"""Hybrid retrieval over the published snapshot: BM25 + dense, fused, optionally reranked."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from core.settings import Settings
+from knowledge import snapshot
+from knowledge.embeddings import load_embeddings
+from knowledge.fusion import Fused, rrf, weighted
+from knowledge.layout import DataLayout
+from knowledge.rerank import Reranker
+from knowledge.vectorstore import open_vectorstore
+
+
+@dataclass
+class RetrievedChunk:
+    chunk_id: str
+    source: str
+    heading: str
+    text: str
+    score: float
+    page: int | None = None
+    bm25_rank: int | None = None
+    bm25_score: float | None = None
+    dense_rank: int | None = None
+    dense_score: float | None = None
+    fused_rank: int | None = None
+    rerank_score: float | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Embeddings | None = None,
+        store: Chroma | None = None,
+        reranker: Reranker | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings or load_embeddings(
+            settings.embeddings, settings.embed_batch_size
+        )
+        self.store = store or open_vectorstore(settings, self.embeddings)
+        self.reranker = reranker or Reranker(
+            settings.rerank_model, settings.rerank_model_dir, settings.rerank_timeout_ms
+        )
+        self._index_dir = DataLayout(settings.data_dir).index_dir
+        self._snapshot = snapshot.Snapshot.empty()
+        self._lock = threading.Lock()
+
+    @property
+    def corpus(self) -> snapshot.Snapshot:
+        """The live snapshot, reloaded when any process has published a newer one."""
+        version = snapshot.current_version(self._index_dir)
+        if version is not None and version != self._snapshot.version:
+            with self._lock:
+                if version != self._snapshot.version:
+                    self._snapshot = snapshot.load(self._index_dir)
+        return self._snapshot
+
+    def keyword(self, query: str, k: int) -> list[tuple[str, float]]:
+        return self.corpus.keyword_search(query, k)
+
+    def dense(self, query: str, k: int) -> list[tuple[str, float]]:
+        corpus = self.corpus
+        if not corpus.chunks:
+            return []
+        vector = self.embeddings.embed_query(query)
+        hits = self.store.similarity_search_by_vector_with_relevance_scores(
+            vector, k=min(k, len(corpus.chunks))
+        )
+        # Cosine distance → similarity; ids outside the snapshot are leftovers of a crashed ingest.
+        return [(d.id, 1.0 - dist) for d, dist in hits if d.id is not None and d.id in corpus.by_id]
+
+    def fuse(self, bm25: list[tuple[str, float]], dense: list[tuple[str, float]]) -> list[Fused]:
+        if self.settings.fusion == "weighted":
+            return weighted(bm25, dense, self.settings.dense_weight)
+        return rrf(bm25, dense, self.settings.rrf_k)
+
+    def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
+        """Fused hybrid results (no rerank), each with both legs' ranks and scores."""
+        n = max(k, self.settings.candidates_per_leg)
+        fused = self.fuse(self.keyword(query, n), self.dense(query, n))
+        corpus = self.corpus
+        results = []
+        for rank, item in enumerate(fused[:k], start=1):
+            chunk = corpus.by_id[item.chunk_id]
+            results.append(
+                RetrievedChunk(
+                    chunk_id=chunk.chunk_id,
+                    source=chunk.source,
+                    heading=chunk.heading,
+                    text=chunk.text,
+                    score=item.score,
+                    page=chunk.page,
+                    bm25_rank=item.bm25_rank,
+                    bm25_score=item.bm25_score,
+                    dense_rank=item.dense_rank,
+                    dense_score=item.dense_score,
+                    fused_rank=rank,
+                    metadata=chunk.metadata,
+                )
+            )
+        return results
+
+    def rerank(self, query: str, results: list[RetrievedChunk]) -> list[RetrievedChunk]:
+        """Reorder the top-N by the cross-encoder; the tail and any failure keep fused order."""
+        head, tail = results[: self.settings.rerank_top_n], results[self.settings.rerank_top_n :]
+        scores = self.reranker.scores(query, [f"{r.heading}\n{r.text}" for r in head])
+        if scores is None:
+            return results
+        for result, score in zip(head, scores, strict=True):
+            result.rerank_score = score
+            result.score = score
+        return sorted(head, key=lambda r: r.score, reverse=True) + tail
+
+    def search(self, query: str, k: int = 5, rerank: bool = True) -> list[RetrievedChunk]:
+        candidates = self.retrieve(query, max(k, self.settings.rerank_top_n if rerank else k))
+        ranked = self.rerank(query, candidates) if rerank else candidates
+        return ranked[:k]

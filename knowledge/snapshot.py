@@ -1,0 +1,139 @@
+"""The published corpus: the live chunk set and its BM25 index, swapped in atomically.
+
+An ingest writes a new snapshot folder and then replaces the ``CURRENT`` pointer with one
+``os.replace``. Readers only ever see a complete snapshot, so a crash mid-ingest leaves the previous
+corpus searchable; chunks the crashed run added to the vector store are not in the snapshot and are
+filtered out of dense results until the next ingest cleans them up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import bm25s
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("english")
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """Lower-cased, English-stemmed tokens without stop words (queries and documents alike)."""
+    tokenized = bm25s.tokenize(
+        texts, stopwords="en", stemmer=_STEMMER, return_ids=False, show_progress=False
+    )
+    return tokenized  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    chunk_id: str
+    source: str
+    heading: str
+    position: int
+    text: str
+    page: int | None
+    metadata: dict[str, Any]
+
+    def indexed_text(self) -> str:
+        return f"{self.heading}\n{self.text}" if self.heading else self.text
+
+
+def corpus_version(chunk_ids: list[str]) -> str:
+    digest = hashlib.sha256("\n".join(sorted(chunk_ids)).encode()).hexdigest()
+    return digest[:16]
+
+
+class Snapshot:
+    """An immutable, loaded corpus snapshot with keyword search."""
+
+    def __init__(self, version: str, chunks: list[StoredChunk], bm25: bm25s.BM25 | None) -> None:
+        self.version = version
+        self.chunks = chunks
+        self.by_id = {c.chunk_id: c for c in chunks}
+        self._bm25 = bm25
+
+    def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """``(chunk_id, bm25 score)`` best first; chunks with no matching term are left out."""
+        if self._bm25 is None or not self.chunks:
+            return []
+        tokens = tokenize([query])
+        if not tokens[0]:
+            return []
+        docs, scores = self._bm25.retrieve(
+            tokens, k=min(k, len(self.chunks)), show_progress=False, n_threads=1
+        )
+        return [
+            (self.chunks[int(i)].chunk_id, float(s))
+            for i, s in zip(docs[0], scores[0], strict=True)
+            if s > 0
+        ]
+
+    @classmethod
+    def empty(cls) -> Snapshot:
+        return cls("empty", [], None)
+
+
+def publish(index_dir: Path, chunks: list[StoredChunk]) -> str:
+    """Build and atomically publish a snapshot; returns its version."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    version = corpus_version([c.chunk_id for c in chunks])
+    target = index_dir / version
+    if not target.exists():
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=index_dir))
+        with (staging / "chunks.jsonl").open("w", encoding="utf-8") as fh:
+            for c in chunks:
+                fh.write(json.dumps(c.__dict__, ensure_ascii=False) + "\n")
+        if chunks:
+            bm25 = bm25s.BM25()
+            bm25.index(tokenize([c.indexed_text() for c in chunks]), show_progress=False)
+            bm25.save(str(staging / "bm25"))
+        _fsync_dir(staging)
+        os.replace(staging, target)
+    pointer = index_dir / ".CURRENT.tmp"
+    pointer.write_text(version, encoding="utf-8")
+    os.replace(pointer, index_dir / "CURRENT")
+    _fsync_dir(index_dir)
+    for old in index_dir.iterdir():
+        if old.is_dir() and old.name != version:
+            shutil.rmtree(old, ignore_errors=True)
+    return version
+
+
+def current_version(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / "CURRENT").read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def load(index_dir: Path) -> Snapshot:
+    version = current_version(index_dir)
+    if version is None:
+        return Snapshot.empty()
+    folder = index_dir / version
+    chunks = [
+        StoredChunk(**json.loads(line))
+        for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    bm25 = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
+    return Snapshot(version, chunks, bm25)
+
+
+def _fsync_dir(path: Path) -> None:
+    for file in path.rglob("*"):
+        if file.is_file():
+            with file.open("rb") as fh:
+                os.fsync(fh.fileno())
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,31 @@
+"""Chroma through langchain-chroma: embedded under the data folder, or a Chroma server."""
+
+from __future__ import annotations
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from core.settings import Settings
+from knowledge.layout import DataLayout
+
+
+def open_vectorstore(settings: Settings, embeddings: Embeddings) -> Chroma:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    client: ClientAPI
+    if settings.chroma_host:
+        client = chromadb.HttpClient(
+            host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+        )
+    else:
+        path = DataLayout(settings.data_dir).chroma_dir
+        path.mkdir(parents=True, exist_ok=True)
+        client = chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    return Chroma(
+        collection_name=settings.collection_name,
+        embedding_function=embeddings,
+        client=client,
+        collection_metadata={"hnsw:space": "cosine"},
+    )
