@@ -76,13 +76,34 @@ class Settings:
 
     # Guard
     guard_fail_mode: Literal["open", "closed"] = "closed"
+    guard_threshold: float | None = None  # classifier threshold; None = the one stored with it
 
     # Sessions: Redis when REDIS_URL is set (TTL applies), else SQLite under data_dir.
     redis_url: str | None = field(default=None, repr=False)
     session_ttl_minutes: int = 60 * 24 * 7
 
+    # HTTP service
+    dev_mode: bool = False  # allows starting without API keys / JWT secret (local use only)
+    max_body_bytes: int = 32 * 1024
+    question_min_chars: int = 3
+    question_max_chars: int = 2000
+    cors_origins: tuple[str, ...] = ()
+    hsts: bool = False  # send Strict-Transport-Security (only behind TLS)
+    jwt_ttl_minutes: int = 30
+    session_requests_per_minute: int = 20
+    ip_requests_per_minute: int = 60
+    max_sessions_per_ip: int = 20
+    max_sessions_total: int = 10_000
+    cache_ttl_s: int = 3600
+    langfuse_host: str | None = None
+
     # Secrets (never printed)
     groq_api_key: str | None = field(default=None, repr=False)
+    api_keys: tuple[str, ...] = field(default=(), repr=False)
+    jwt_secret: str | None = field(default=None, repr=False)
+    database_url: str | None = field(default=None, repr=False)
+    langfuse_public_key: str | None = field(default=None, repr=False)
+    langfuse_secret_key: str | None = field(default=None, repr=False)
 
     @property
     def collection_name(self) -> str:
@@ -99,6 +120,11 @@ class Settings:
             values[name] = _parse(var, raw.strip(), kind)
         values["groq_api_key"] = read_secret(env, "GROQ_API_KEY")
         values["redis_url"] = read_secret(env, "REDIS_URL")
+        values["api_keys"] = _split(read_secret(env, "RAG_API_KEYS"))
+        values["jwt_secret"] = read_secret(env, "RAG_JWT_SECRET")
+        values["database_url"] = read_secret(env, "DATABASE_URL")
+        values["langfuse_public_key"] = read_secret(env, "LANGFUSE_PUBLIC_KEY")
+        values["langfuse_secret_key"] = read_secret(env, "LANGFUSE_SECRET_KEY")
         settings = cls(**values)
         return replace(settings, **overrides) if overrides else settings
 
@@ -138,7 +164,21 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("breaker_recovery_s", "RAG_BREAKER_RECOVERY_S", float),
     ("breaker_half_open_max", "RAG_BREAKER_HALF_OPEN_MAX", int),
     ("guard_fail_mode", "RAG_GUARD_FAIL_MODE", str),
+    ("guard_threshold", "RAG_GUARD_THRESHOLD", float),
     ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
+    ("dev_mode", "RAG_DEV_MODE", bool),
+    ("max_body_bytes", "RAG_MAX_BODY_BYTES", int),
+    ("question_min_chars", "RAG_QUESTION_MIN_CHARS", int),
+    ("question_max_chars", "RAG_QUESTION_MAX_CHARS", int),
+    ("cors_origins", "RAG_CORS_ORIGINS", tuple),
+    ("hsts", "RAG_HSTS", bool),
+    ("jwt_ttl_minutes", "RAG_JWT_TTL_MINUTES", int),
+    ("session_requests_per_minute", "RAG_SESSION_REQUESTS_PER_MINUTE", int),
+    ("ip_requests_per_minute", "RAG_IP_REQUESTS_PER_MINUTE", int),
+    ("max_sessions_per_ip", "RAG_MAX_SESSIONS_PER_IP", int),
+    ("max_sessions_total", "RAG_MAX_SESSIONS_TOTAL", int),
+    ("cache_ttl_s", "RAG_CACHE_TTL_S", int),
+    ("langfuse_host", "LANGFUSE_HOST", str),
 ]
 
 _CHOICES: dict[str, tuple[str, ...]] = {
@@ -152,9 +192,19 @@ class SettingsError(ValueError):
     """A setting from the environment has a value we cannot use."""
 
 
+def _split(raw: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (raw or "").replace("\n", ",").split(",") if part.strip())
+
+
 def _parse(var: str, raw: str, kind: type) -> Any:
     if var in _CHOICES and raw not in _CHOICES[var]:
         raise SettingsError(f"{var}={raw!r}: expected one of {', '.join(_CHOICES[var])}")
+    if kind is bool:
+        if raw.lower() not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+            raise SettingsError(f"{var}={raw!r}: expected true or false")
+        return raw.lower() in ("1", "true", "yes", "on")
+    if kind is tuple:
+        return _split(raw)
     try:
         return kind(raw)
     except ValueError as exc:

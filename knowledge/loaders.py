@@ -149,11 +149,22 @@ def _yaml_sections(node: Any, heading: tuple[str, ...]) -> Iterator[Section]:
         for key, value in node.items():
             if isinstance(value, dict | list):
                 yield from _yaml_sections(value, (*heading, str(key)))
+    elif isinstance(node, list) and all(isinstance(item, dict) for item in node):
+        # Each record (a certificate, a job) is its own section named after it, so its fields
+        # are retrieved together and never mixed with a neighbour's.
+        for item in node:
+            yield Section((*heading, _item_title(item)), _yaml_item(item))
     elif isinstance(node, list):
-        blocks = [_yaml_item(item) for item in node]
-        yield Section(heading, "\n\n".join(b for b in blocks if b))
+        yield Section(heading, "\n".join(_yaml_item(item) for item in node))
     else:
         yield Section(heading, str(_scalar(node)))
+
+
+def _item_title(item: dict[Any, Any]) -> str:
+    for key in ("name", "title", "id"):
+        if key in item and not isinstance(item[key], dict | list):
+            return str(item[key])
+    return str(next(iter(item.values()), "item"))
 
 
 def _yaml_item(item: Any) -> str:

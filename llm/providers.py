@@ -29,7 +29,7 @@ def _groq(settings: Settings, model: str) -> BaseChatModel:
     return ChatGroq(
         model=model,
         api_key=settings.groq_api_key,  # type: ignore[arg-type]
-        temperature=0.1,
+        temperature=0.0,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout_s,
         max_retries=1,
@@ -54,8 +54,9 @@ def _local(settings: Settings, name: str) -> BaseChatModel:
         n_batch=256,
         n_threads=2,
         max_tokens=settings.llm_max_tokens,
-        temperature=0.1,
-        repeat_penalty=1.05,
+        # Greedy decoding: grounded answers should not vary run to run.
+        temperature=0.0,
+        repeat_penalty=1.0,
         streaming=True,
         verbose=False,
     )

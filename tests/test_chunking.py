@@ -110,11 +110,11 @@ certificates:
 """
     doc = load(write(tmp_path, "certs.yaml", yaml_text), 10_000)
     assert doc.metadata["doc_type"] == "certificates"
-    chunks = chunk_document(doc, max_words=12)  # small: forces one item per chunk
+    chunks = chunk_document(doc, max_words=200)
     cka = next(c for c in chunks if "Kubernetes" in c.text)
     assert "expires: 2027-08-14" in cka.text
-    assert "Amazon" not in cka.text
-    assert cka.heading_path == ("Certificates", "certificates")
+    assert "Amazon" not in cka.text  # one record per chunk, never mixed with a neighbour
+    assert cka.heading_path == ("Certificates", "certificates", "Certified Kubernetes Administrator")
 
 
 def test_pdf_pages_are_kept(tmp_path: Path) -> None:

@@ -1,0 +1,56 @@
+"""Asking the compiled graph a question in a session: the one entry point for CLI and server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk
+from langgraph.graph.state import CompiledStateGraph
+
+from graph.context import Context
+from graph.sessions import validate_session_id
+from graph.state import InputState, OutputState, State
+
+# Only these nodes' LLM tokens are answer text; rewrite's tokens are internal.
+ANSWER_NODES = frozenset({"generate"})
+
+
+def run_config(session_id: str) -> dict[str, Any]:
+    return {"configurable": {"thread_id": validate_session_id(session_id)}}
+
+
+def ask(
+    graph: CompiledStateGraph[State, Context, InputState, OutputState],
+    question: str,
+    session_id: str,
+    context: Context | None = None,
+) -> dict[str, Any]:
+    result = graph.invoke(
+        {"question": question}, run_config(session_id), context=context or Context()
+    )
+    return dict(result)
+
+
+def stream_answer(
+    graph: CompiledStateGraph[State, Context, InputState, OutputState],
+    question: str,
+    session_id: str,
+    context: Context | None = None,
+) -> Iterator[tuple[str, Any]]:
+    """Yields ``("token", text)`` while the answer is generated, then ``("final", output)``."""
+    final: dict[str, Any] = {}
+    for mode, payload in graph.stream(
+        {"question": question},
+        run_config(session_id),
+        context=context or Context(),
+        stream_mode=["messages", "values"],
+    ):
+        if mode == "messages":
+            chunk, meta = payload
+            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") in ANSWER_NODES:
+                if isinstance(chunk.content, str) and chunk.content:
+                    yield "token", chunk.content
+        elif mode == "values":
+            final = dict(payload)
+    yield "final", {k: final.get(k) for k in ("answer", "citations", "outcome", "reason")}

@@ -1,0 +1,48 @@
+"""The long-lived things the nodes use, built once per process and handed to the builder."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.settings import Settings
+from knowledge.retriever import HybridRetriever, RetrievedChunk
+from llm.chain import ProviderChain
+from llm.providers import build_chain
+try:
+    from safety.guard import InputGuard
+except ImportError: InputGuard=None
+from safety.verdict import Verdict
+
+
+class Retriever(Protocol):
+    def retrieve(self, query: str, k: int) -> list[RetrievedChunk]: ...
+
+    def rerank(self, query: str, results: list[RetrievedChunk]) -> list[RetrievedChunk]: ...
+
+
+class Guard(Protocol):
+    def check(self, text: str) -> Verdict: ...
+
+
+def build_guard(settings: Settings) -> InputGuard:
+    return InputGuard(
+        threshold=settings.guard_threshold,
+        fail_mode=settings.guard_fail_mode,
+        groq_api_key=settings.groq_api_key,
+    )
+
+
+@dataclass
+class Services:
+    retriever: Retriever
+    guard: Guard
+    llm: ProviderChain
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        return cls(
+            retriever=HybridRetriever(settings),
+            guard=build_guard(settings),
+            llm=build_chain(settings),
+        )

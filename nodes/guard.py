@@ -1,0 +1,45 @@
+"""guard: screen the question before any retrieval or LLM call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.services import Guard
+from graph.state import State
+
+log = logging.getLogger(__name__)
+
+REFUSAL = (
+    "Sorry, I can't help with that request. I can answer questions about your documents — "
+    "for example your experience, education, grades or certificates."
+)
+
+
+def make_guard(input_guard: Guard) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
+    def guard(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        question = state["question"].strip()
+        # Per-turn fields start empty on every turn (the checkpointer keeps the last turn's).
+        fresh: dict[str, Any] = {
+            "question": question,
+            "search_query": question,
+            "documents": [],
+            "citations": [],
+            "answer": "",
+            "reason": "",
+            "error": "",
+            "provider": "",
+            "outcome": "answered",
+        }
+        verdict = input_guard.check(question)
+        if verdict.blocked:
+            # The attacker gets a polite refusal; which rule fired goes to logs and traces only.
+            log.info("guard blocked input: %s (layer=%s)", verdict.reason, verdict.layer)
+            return {**fresh, "outcome": "blocked", "answer": REFUSAL, "reason": "input_blocked"}
+        return fresh
+
+    return guard
