@@ -29,6 +29,7 @@ run: install
 
 ## make test: fresh machine -> the whole suite
 test: install system-packages
+	$(BIN)/rag models pull
 	$(BIN)/pytest -q
 
 lint: install

@@ -14,7 +14,9 @@ def ask_command(
     question: Annotated[str, typer.Argument(help="Your question.")],
     session: Annotated[
         str | None,
-        typer.Option("--session", help="Session id to continue a conversation (1-64 [A-Za-z0-9_-])."),
+        typer.Option(
+            "--session", help="Session id to continue a conversation (1-64 [A-Za-z0-9_-])."
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help='Print {"answer", "citations", "outcome", "reason"}.')
@@ -22,7 +24,9 @@ def ask_command(
 ) -> None:
     """Answer a question from your documents, with citations; streams unless --json."""
     # Imported here so `rag ingest`/`rag search` start without loading the graph and LLM stack.
-    from graph.answer import stream_answer
+    from core.tracing import Tracing
+    from graph.answer import run_config, stream_answer
+    from graph.context import Context
     from graph.builder import build_graph
     from graph.services import Services
     from graph.sessions import InvalidSessionIdError, new_session_id, open_checkpointer
@@ -30,12 +34,16 @@ def ask_command(
     settings = Settings.from_env()
     session_id = session or new_session_id()
     services = Services.from_settings(settings)
+    tracing = Tracing.from_settings(settings)
+    callbacks = [tracing.handler()] if tracing else []
+    metadata = Tracing.metadata(session_id, None, Context().prompt_version) if tracing else {}
     with open_checkpointer(settings) as checkpointer:
         graph = build_graph(services).compile(checkpointer=checkpointer)
         try:
             final: dict[str, Any] = {}
             streamed = False
-            for kind, payload in stream_answer(graph, question, session_id):
+            config = run_config(session_id, callbacks, metadata)
+            for kind, payload in stream_answer(graph, question, session_id, config=config):
                 if kind == "token" and not as_json:
                     typer.echo(payload, nl=False)
                     streamed = True
@@ -43,6 +51,9 @@ def ask_command(
                     final = payload
         except InvalidSessionIdError as exc:
             raise typer.BadParameter(str(exc), param_hint="--session") from exc
+        finally:
+            if tracing:
+                tracing.shutdown()  # bounded: a down Langfuse host cannot hang the CLI
     if as_json:
         typer.echo(json.dumps({**final, "session": session_id}, indent=2, ensure_ascii=False))
         return

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from cli import ask, knowledge
+from cli import ask, guard, knowledge, serve
 from cli.models import models_app
+from cli.users import users_app
 
 app = typer.Typer(
     help="personal-rag: grounded, cited answers about your own documents.",
@@ -15,7 +16,10 @@ app = typer.Typer(
 app.command("ingest")(knowledge.ingest_command)
 app.command("search")(knowledge.search_command)
 app.command("ask")(ask.ask_command)
+app.command("serve")(serve.serve_command)
+app.command("guard")(guard.guard_command)
 app.add_typer(models_app, name="models")
+app.add_typer(users_app, name="users")
 
 if __name__ == "__main__":
     app()

@@ -77,6 +77,7 @@ class Settings:
     # Guard
     guard_fail_mode: Literal["open", "closed"] = "closed"
     guard_threshold: float | None = None  # classifier threshold; None = the one stored with it
+    prompt_guard_threshold: float = 0.5  # Groq Llama Prompt Guard 2 (only with GROQ_API_KEY)
 
     # Sessions: Redis when REDIS_URL is set (TTL applies), else SQLite under data_dir.
     redis_url: str | None = field(default=None, repr=False)
@@ -165,6 +166,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("breaker_half_open_max", "RAG_BREAKER_HALF_OPEN_MAX", int),
     ("guard_fail_mode", "RAG_GUARD_FAIL_MODE", str),
     ("guard_threshold", "RAG_GUARD_THRESHOLD", float),
+    ("prompt_guard_threshold", "RAG_GUARD_PROMPT_GUARD_THRESHOLD", float),
     ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
     ("dev_mode", "RAG_DEV_MODE", bool),
     ("max_body_bytes", "RAG_MAX_BODY_BYTES", int),

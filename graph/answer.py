@@ -16,8 +16,14 @@ from graph.state import InputState, OutputState, State
 ANSWER_NODES = frozenset({"generate"})
 
 
-def run_config(session_id: str) -> dict[str, Any]:
-    return {"configurable": {"thread_id": validate_session_id(session_id)}}
+def run_config(
+    session_id: str, callbacks: list[Any] | None = None, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "configurable": {"thread_id": validate_session_id(session_id)},
+        "callbacks": callbacks or [],
+        "metadata": metadata or {},
+    }
 
 
 def ask(
@@ -37,12 +43,14 @@ def stream_answer(
     question: str,
     session_id: str,
     context: Context | None = None,
+    config: dict[str, Any] | None = None,
 ) -> Iterator[tuple[str, Any]]:
-    """Yields ``("token", text)`` while the answer is generated, then ``("final", output)``."""
+    """Yields ``("token", text)`` while the answer is generated, then ``("final", output)``.
+    ``config`` (from ``run_config``) carries callbacks such as tracing."""
     final: dict[str, Any] = {}
     for mode, payload in graph.stream(
         {"question": question},
-        run_config(session_id),
+        config or run_config(session_id),
         context=context or Context(),
         stream_mode=["messages", "values"],
     ):

@@ -1,11 +1,11 @@
 """Wiring: six nodes and the routers between them.
 
-    START → guard ─blocked→ END
-               ├─follow-up→ rewrite → hybrid-retrieve
-               └─first turn→ hybrid-retrieve ─error→ fallback → END
-                                 └→ rerank ─nothing relevant→ END (no_answer, no LLM call)
-                                       └→ generate ─LLM failed→ fallback
-                                             └→ END
+START → guard ─blocked→ END
+           ├─follow-up→ rewrite → hybrid-retrieve
+           └─first turn→ hybrid-retrieve ─error→ fallback → END
+                             └→ rerank ─nothing relevant→ END (no_answer, no LLM call)
+                                   └→ generate ─LLM failed→ fallback
+                                         └→ END
 """
 
 from __future__ import annotations

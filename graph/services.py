@@ -9,9 +9,7 @@ from core.settings import Settings
 from knowledge.retriever import HybridRetriever, RetrievedChunk
 from llm.chain import ProviderChain
 from llm.providers import build_chain
-try:
-    from safety.guard import InputGuard
-except ImportError: InputGuard=None
+from safety.guard import InputGuard
 from safety.verdict import Verdict
 
 
@@ -25,14 +23,6 @@ class Guard(Protocol):
     def check(self, text: str) -> Verdict: ...
 
 
-def build_guard(settings: Settings) -> InputGuard:
-    return InputGuard(
-        threshold=settings.guard_threshold,
-        fail_mode=settings.guard_fail_mode,
-        groq_api_key=settings.groq_api_key,
-    )
-
-
 @dataclass
 class Services:
     retriever: Retriever
@@ -43,6 +33,6 @@ class Services:
     def from_settings(cls, settings: Settings) -> Services:
         return cls(
             retriever=HybridRetriever(settings),
-            guard=build_guard(settings),
+            guard=InputGuard.from_settings(settings),
             llm=build_chain(settings),
         )

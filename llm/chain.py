@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 
-from llm.breaker import CircuitBreaker
+from llm.breaker import BreakerState, CircuitBreaker
 
 
 class AllProvidersFailedError(RuntimeError):
@@ -68,5 +68,5 @@ class ProviderChain:
             return reply, provider.name
         raise AllProvidersFailedError(errors)
 
-    def states(self) -> dict[str, str]:
-        return {p.name: p.breaker.state.value for p in self.providers}
+    def states(self) -> dict[str, BreakerState]:
+        return {p.name: p.breaker.state for p in self.providers}

@@ -34,3 +34,22 @@ def resolve_citations(answer: str, documents: list[dict[str, Any]]) -> tuple[str
     cleaned = _MARKER.sub(keep_or_drop, answer)
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", re.sub(r"[ \t]{2,}", " ", cleaned)).strip()
     return cleaned, list(citations.values())
+
+
+_FACT = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d[\d,.]*\d|[A-Z]{2,}[- ]?\d+[A-Z\d-]*)\b")
+
+
+def attribute(answer: str, documents: list[dict[str, Any]]) -> tuple[str, list[Citation]]:
+    """For an answer the model left uncited: cite the passages that contain its facts (dates,
+    numbers, codes), and nothing when no fact can be traced. Small local models often state the
+    right fact and forget the marker; this points the user at where the fact actually stands."""
+    facts = set(_FACT.findall(answer))
+    cited = [
+        n
+        for n, doc in enumerate(documents, start=1)
+        if facts and any(f in doc["text"] for f in facts)
+    ][:3]
+    if not cited:
+        return answer, []
+    markers = "".join(f"[{n}]" for n in cited)
+    return f"{answer} {markers}", [citation_for(n, documents[n - 1]) for n in cited]

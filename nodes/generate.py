@@ -17,7 +17,7 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.state import State
 from llm.chain import AllProvidersFailedError, ProviderChain
-from nodes.citations import resolve_citations
+from nodes.citations import attribute, resolve_citations
 from nodes.history import recent_turns, record_turn
 from nodes.rerank import NO_ANSWER
 
@@ -28,8 +28,10 @@ REMINDER = "Answer from the documents above, citing them like [1]."
 
 
 def format_documents(documents: list[dict[str, Any]]) -> str:
+    """Numbered best-first, but listed best-last: small models weigh what is nearest the
+    question most, so the strongest passage goes there."""
     blocks = []
-    for n, doc in enumerate(documents, start=1):
+    for n, doc in reversed(list(enumerate(documents, start=1))):
         page = f' page="{doc["page"]}"' if doc.get("page") else ""
         text = str(doc["text"]).replace("</document", "</ document")  # no breaking out of a block
         name = Path(doc["source"]).name
@@ -60,6 +62,8 @@ def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dic
         except AllProvidersFailedError as exc:
             return {"error": f"llm_unavailable: {exc}"}
         answer, citations = resolve_citations(str(reply.content), documents)
+        if not citations:
+            answer, citations = attribute(answer, documents)
         if says_not_found(answer) or not answer:
             answer, citations, outcome = NO_ANSWER, [], "no_answer"
         else:

@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Literal, Protocol
 
+from core.settings import Settings
 from safety.classifier import ClassifierLayer
 from safety.prompt_guard import PromptGuardLayer
 from safety.rules import RulesLayer
-from safety.settings import FailMode, GuardSettings
 from safety.verdict import Verdict
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class InputGuard:
     def __init__(
         self,
         threshold: float | None = None,
-        fail_mode: FailMode = "closed",
+        fail_mode: Literal["open", "closed"] = "closed",
         groq_api_key: str | None = None,
         *,
         prompt_guard_threshold: float = 0.5,
@@ -59,11 +59,10 @@ class InputGuard:
         )
 
     @classmethod
-    def from_settings(cls, settings: GuardSettings | None = None) -> InputGuard:
-        settings = settings or GuardSettings.from_env()
+    def from_settings(cls, settings: Settings) -> InputGuard:
         return cls(
-            threshold=settings.threshold,
-            fail_mode=settings.fail_mode,
+            threshold=settings.guard_threshold,
+            fail_mode=settings.guard_fail_mode,
             groq_api_key=settings.groq_api_key,
             prompt_guard_threshold=settings.prompt_guard_threshold,
         )
@@ -97,7 +96,7 @@ class InputGuard:
             scores.append(verdict.score)
         reason = "pass" + (f";skipped:{','.join(skipped)}" if skipped else "")
         verdict = Verdict(False, max(scores, default=0.0), reason, "guard")
-        _log_verdict(verdict, text, logging.DEBUG if not skipped else logging.INFO)
+        _log_verdict(verdict, text, logging.INFO)
         return verdict
 
 

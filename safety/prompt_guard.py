@@ -72,6 +72,8 @@ class PromptGuardLayer:
         return self._client
 
     def score(self, text: str) -> float:
+        if not text.strip():
+            return 0.0
         deadline = time.monotonic() + self.timeout_s
         best = 0.0
         for chunk in _chunks(text):
@@ -85,8 +87,6 @@ class PromptGuardLayer:
                     timeout=remaining,
                 )
                 content = response.choices[0].message.content
-            except PromptGuardError:
-                raise
             except Exception as exc:  # network, HTTP status, timeout, odd payload
                 raise PromptGuardError(f"{type(exc).__name__}: {exc}") from exc
             best = max(best, parse_score(content))

@@ -1,8 +1,8 @@
 """Train the guard classifier reproducibly: ``python -m safety.train [--data-dir DIR]``.
 
 1. Split every development set with a fixed seed (``safety.datasets``): 70/30 stratified for the
-   public sets, 50/50 for the hand-written product questions; hand-written attacks are never
-   trained on.
+   public sets, 50/50 for the hand-written benign questions (product and trigger-word sets);
+   hand-written attacks are never trained on.
 2. Pick the decision threshold on 5-fold out-of-fold scores of the *training* part: the lowest
    threshold whose false-positive rate is at most ``TARGET_FPR`` on the benign rows of every
    source separately (so the long role-play prompts of one set cannot hide false positives on

@@ -8,6 +8,8 @@ import pytest
 
 from core.settings import Settings
 
+pytest_plugins = ["tests.pg"]
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "samples" / "corpus"
 

@@ -43,7 +43,9 @@ def test_a_failed_half_open_trial_reopens() -> None:
 def test_primary_fails_then_secondary_answers() -> None:
     primary = queued(TimeoutError("groq timed out"))
     secondary = queued("from the local model")
-    chain = ProviderChain([Provider("groq/x", lambda: primary), Provider("local/y", lambda: secondary)])
+    chain = ProviderChain(
+        [Provider("groq/x", lambda: primary), Provider("local/y", lambda: secondary)]
+    )
     reply, name = chain.invoke([])
     assert (reply.content, name) == ("from the local model", "local/y")
     assert len(primary.calls) == 1 and len(secondary.calls) == 1
@@ -71,9 +73,9 @@ def test_open_breaker_skips_the_provider_without_calling_it() -> None:
     )
     chain.invoke([])
     chain.invoke([])
-    assert chain.states()["groq/x"] == "open"
+    assert chain.states()["groq/x"] is BreakerState.OPEN
     _, name = chain.invoke([])
     assert name == "local/y" and len(primary.calls) == 2  # skipped while open
     clock.now = 30
     _, name = chain.invoke([])
-    assert name == "groq/x" and chain.states()["groq/x"] == "closed"
+    assert name == "groq/x" and chain.states()["groq/x"] is BreakerState.CLOSED

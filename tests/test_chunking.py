@@ -114,7 +114,11 @@ certificates:
     cka = next(c for c in chunks if "Kubernetes" in c.text)
     assert "expires: 2027-08-14" in cka.text
     assert "Amazon" not in cka.text  # one record per chunk, never mixed with a neighbour
-    assert cka.heading_path == ("Certificates", "certificates", "Certified Kubernetes Administrator")
+    assert cka.heading_path == (
+        "Certificates",
+        "certificates",
+        "Certified Kubernetes Administrator",
+    )
 
 
 def test_pdf_pages_are_kept(tmp_path: Path) -> None:

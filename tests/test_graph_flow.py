@@ -11,17 +11,18 @@ from core.settings import Settings
 from graph.answer import ask, stream_answer
 from graph.builder import build_graph
 from graph.context import Context
-from graph.services import Services, build_guard
+from graph.services import Services
 from graph.sessions import new_session_id, open_checkpointer
 from knowledge.retriever import HybridRetriever
 from llm.chain import Provider, ProviderChain
 from nodes.rerank import NO_ANSWER
+from safety.guard import InputGuard
 from tests.fakes import QueuedChatModel, queued
 
 
 def run(settings: Settings, *models: QueuedChatModel, turns: list[str], **ctx: Any) -> list[dict]:
     chain = ProviderChain([Provider(f"fake/{i}", lambda m=m: m) for i, m in enumerate(models)])
-    services = Services(HybridRetriever(settings), build_guard(settings), chain)
+    services = Services(HybridRetriever(settings), InputGuard.from_settings(settings), chain)
     with open_checkpointer(settings) as saver:
         graph = build_graph(services).compile(checkpointer=saver)
         session = new_session_id()  # tests share the sample data folder, never a session
@@ -155,11 +156,11 @@ def test_rewrite_timeout_searches_the_original_question(sample_settings: Setting
 def test_tokens_stream_from_generate_only(sample_settings: Settings) -> None:
     llm = queued("Your CKA expires on 2027-08-14 [1].")
     chain = ProviderChain([Provider("fake", lambda: llm)])
-    services = Services(HybridRetriever(sample_settings), build_guard(sample_settings), chain)
-    graph = build_graph(services).compile()
-    events = list(
-        stream_answer(graph, "When does my Kubernetes certification expire?", "s-stream")
+    services = Services(
+        HybridRetriever(sample_settings), InputGuard.from_settings(sample_settings), chain
     )
+    graph = build_graph(services).compile()
+    events = list(stream_answer(graph, "When does my Kubernetes certification expire?", "s-stream"))
     tokens = [p for kind, p in events if kind == "token"]
     assert len(tokens) > 3
     assert "".join(tokens).strip() == "Your CKA expires on 2027-08-14 [1]."
@@ -171,6 +172,26 @@ def test_invalid_session_ids_are_refused(sample_settings: Settings, bad: str) ->
     from graph.sessions import InvalidSessionIdError
 
     chain = ProviderChain([Provider("fake", lambda: queued())])
-    services = Services(HybridRetriever(sample_settings), build_guard(sample_settings), chain)
+    services = Services(
+        HybridRetriever(sample_settings), InputGuard.from_settings(sample_settings), chain
+    )
     with pytest.raises(InvalidSessionIdError):
         ask(build_graph(services).compile(), "hello there", bad)
+
+
+def test_an_uncited_fact_is_attributed_to_the_passage_that_holds_it(
+    sample_settings: Settings,
+) -> None:
+    llm = queued("Your Kubernetes certification expires on 2027-08-14.")
+    (out,) = run(sample_settings, llm, turns=["When does my Kubernetes certification expire?"])
+    assert out["outcome"] == "answered"
+    assert [source_name(c) for c in out["citations"]] == ["certificates.yaml"]
+    assert out["answer"].endswith(f"[{out['citations'][0]['index']}]")
+
+
+def test_an_uncited_answer_without_traceable_facts_gets_no_citation(
+    sample_settings: Settings,
+) -> None:
+    llm = queued("You seem to enjoy infrastructure work.")
+    (out,) = run(sample_settings, llm, turns=["What kind of work do I like?"])
+    assert out["citations"] == [] and out["answer"] == "You seem to enjoy infrastructure work."

@@ -14,11 +14,11 @@ import typer
 from typer.testing import CliRunner
 
 from cli.guard import guard_command
+from core.settings import Settings, SettingsError
 from safety.classifier import MODEL_PATH, ClassifierLayer, GuardClassifier, load_default
 from safety.guard import InputGuard
 from safety.prompt_guard import PromptGuardError, PromptGuardLayer
 from safety.rules import RulesLayer
-from safety.settings import GuardSettings, GuardSettingsError
 from safety.verdict import Verdict
 
 BENIGN = [
@@ -221,19 +221,17 @@ def test_groq_key_adds_prompt_guard_layer() -> None:
 # --- settings ---------------------------------------------------------------------------------
 
 
-def test_settings_from_env() -> None:
-    assert GuardSettings.from_env({}) == GuardSettings()
-    settings = GuardSettings.from_env(
-        {"RAG_GUARD_FAIL_MODE": "open", "RAG_GUARD_THRESHOLD": "0.7", "GROQ_API_KEY": "k"}
+def test_guard_settings_come_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"RAG_GUARD_FAIL_MODE": "open", "RAG_GUARD_THRESHOLD": "0.7", "GROQ_API_KEY": "gsk-s3cr3t"}
     )
-    assert settings.fail_mode == "open"
-    assert settings.threshold == 0.7
-    assert settings.groq_api_key == "k"
-    assert "k" not in repr(settings)
-    with pytest.raises(GuardSettingsError):
-        GuardSettings.from_env({"RAG_GUARD_FAIL_MODE": "maybe"})
-    with pytest.raises(GuardSettingsError):
-        GuardSettings.from_env({"RAG_GUARD_THRESHOLD": "high"})
+    guard = InputGuard.from_settings(settings)
+    assert guard.fail_mode == "open" and guard.layer_names[-1] == "prompt_guard"
+    assert "gsk-s3cr3t" not in repr(settings)
+    with pytest.raises(SettingsError):
+        Settings.from_env({"RAG_GUARD_FAIL_MODE": "maybe"})
+    with pytest.raises(SettingsError):
+        Settings.from_env({"RAG_GUARD_THRESHOLD": "high"})
 
 
 # --- rag guard --batch --------------------------------------------------------------------------

@@ -38,7 +38,9 @@ def test_known_answers_are_in_the_top_5(tmp_path: Path) -> None:
         for line in (REPO / "tests" / "data" / "known_answers.jsonl").read_text().splitlines()
         if line.strip()
     ]
-    queries = "".join(json.dumps({"id": i, "query": c["query"]}) + "\n" for i, c in enumerate(cases))
+    queries = "".join(
+        json.dumps({"id": i, "query": c["query"]}) + "\n" for i, c in enumerate(cases)
+    )
     searched = rag("search", "--batch", "-", "-k", "5", data_dir=data, stdin=queries)
     assert searched.returncode == 0, searched.stderr
     results = {row["id"]: row["results"] for row in map(json.loads, searched.stdout.splitlines())}

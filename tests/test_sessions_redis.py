@@ -8,17 +8,18 @@ import redis
 from core.settings import Settings
 from graph.answer import ask
 from graph.builder import build_graph
-from graph.services import Services, build_guard
+from graph.services import Services
 from graph.sessions import open_checkpointer
 from knowledge.retriever import HybridRetriever
 from llm.chain import Provider, ProviderChain
+from safety.guard import InputGuard
 from tests.fakes import QueuedChatModel, queued
 from tests.servers import RedisServer
 
 
 def turn(settings: Settings, llm: QueuedChatModel, question: str, session: str) -> dict[str, Any]:
     chain = ProviderChain([Provider("fake", lambda: llm)])
-    services = Services(HybridRetriever(settings), build_guard(settings), chain)
+    services = Services(HybridRetriever(settings), InputGuard.from_settings(settings), chain)
     with open_checkpointer(settings) as saver:
         return ask(build_graph(services).compile(checkpointer=saver), question, session)
 

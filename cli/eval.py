@@ -1,0 +1,94 @@
+"""``rag eval``: score the answer graph on the bundled eval set; ``--gate`` for CI."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def eval_command(
+    gate: Annotated[
+        bool, typer.Option("--gate", help="Exit 1 when a metric breaks evals/thresholds.yaml.")
+    ] = False,
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for report.md, results.json, categories.png.")
+    ] = Path("eval-out"),
+    runs: Annotated[
+        int, typer.Option("--runs", min=1, help="Repeat every case N times and average.")
+    ] = 1,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the first N cases.")
+    ] = None,
+    category: Annotated[
+        list[str] | None,
+        typer.Option("--category", help="Only this category (repeatable), e.g. factual, attack."),
+    ] = None,
+    retrieval_only: Annotated[
+        bool,
+        typer.Option(
+            "--retrieval-only",
+            help="No LLM: retrieval metrics, guard and relevance-floor outcomes only (fast).",
+        ),
+    ] = False,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--data-dir",
+            help="Keep the eval corpus in this folder between runs (default: a temporary one). "
+            "Not your real data folder: the sample corpus is ingested into it.",
+        ),
+    ] = None,
+    update_baseline: Annotated[
+        bool,
+        typer.Option(
+            "--update-baseline",
+            help="Record this run as the mode's baseline in evals/baseline.json.",
+        ),
+    ] = False,
+) -> None:
+    """Run the eval set through the graph and score it with Ragas and our own checks.
+
+    LLM-judged metrics run only when RAG_EVAL_JUDGE names a judge (groq/<model> or local/<name>).
+    """
+    # Imported here so other `rag` commands start without loading Ragas and the graph.
+    from evals import baseline
+    from evals.judge import judge_spec
+    from evals.pipeline import EvalConfig, run_eval
+
+    if update_baseline and (limit or category):
+        raise typer.BadParameter(
+            "a baseline must come from the whole eval set", param_hint="--limit/--category"
+        )
+    config = EvalConfig(
+        mode="retrieval_only" if retrieval_only else "full",
+        runs=runs,
+        limit=limit,
+        categories=tuple(category or ()),
+        out_dir=out,
+        data_dir=data_dir,
+        judge=judge_spec(),
+    )
+    result = run_eval(config, progress=lambda line: typer.echo(line, err=True))
+
+    typer.echo(f"\n{len(result.cases)} cases x {runs} run(s), {result.seconds['total']:.0f} s")
+    for delta in result.deltas:
+        typer.echo(
+            f"  {delta.metric:34} {delta.current:8.3f}  "
+            f"(baseline {delta.baseline:.3f}, {delta.change:+.3f})"
+        )
+    if result.baseline_note:
+        typer.echo(f"regressions not gated: {result.baseline_note}")
+    for finding in result.findings:
+        if finding.status != "pass":
+            typer.echo(f"{finding.status.upper()}: {finding.message}")
+    typer.echo(f"gate: {'PASSED' if result.passed else 'FAILED'}; report: {out / 'report.md'}")
+    if update_baseline:
+        note = f"{datetime.date.today()}, {runs} run(s) on {os.cpu_count()} cores"
+        baseline.save(config.baseline, config.mode, result.baseline_entry, note)
+        typer.echo(f"baseline for {config.mode} written to {config.baseline}")
+    if gate and not result.passed:
+        raise typer.Exit(1)

@@ -1,0 +1,131 @@
+"""The REST routes next to ``/rag``: retrieval, ingestion (admin), sessions and feedback."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.settings import Settings
+from graph.sessions import InvalidSessionIdError, validate_session_id
+from knowledge.ingest import ingest
+from knowledge.loaders import LOADERS
+from server.auth import Principal, require_admin, require_client
+from server.feedback import FeedbackIn, FeedbackStore
+from server.limits import QuestionError, validate_question
+from server.ratelimit import client_ip, rate_limit_error
+
+router = APIRouter()
+
+UPLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
+
+
+class RetrieveIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    query: str
+    k: int = Field(default=5, ge=1, le=50)
+    rerank: bool = True
+
+
+async def rate_limit(request: Request) -> None:
+    """Per-IP request rate, for routes without a session."""
+    decision = await request.app.state.rate_limiter.check(client_ip(request.scope))
+    if not decision.allowed:
+        request.app.state.metrics.rate_limit_rejections.labels(decision.limit_name).inc()
+        raise rate_limit_error(decision)
+
+
+@router.post("/retrieve", tags=["knowledge"])
+async def retrieve(
+    body: RetrieveIn,
+    request: Request,
+    _: Annotated[Principal, Depends(require_client)],
+) -> dict[str, Any]:
+    """Ranked chunks for a query, as `rag search` prints them."""
+    await rate_limit(request)
+    try:
+        query = validate_question(body.query, request.app.state.settings)
+    except QuestionError as exc:
+        raise HTTPException(422, str(exc).replace("question", "query", 1)) from exc
+    results = await run_in_threadpool(
+        request.app.state.services.retriever.search, query, body.k, body.rerank
+    )
+    return {"query": query, "results": [r.to_dict() for r in results]}
+
+
+def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str:
+    name = Path(upload.filename or "").name
+    if not name or not UPLOAD_NAME.fullmatch(name) or name.startswith("."):
+        raise HTTPException(422, f"bad file name {upload.filename!r}: letters, digits, . _ - only")
+    suffix = Path(name).suffix.lower()
+    if suffix not in LOADERS:
+        raise HTTPException(415, f"unsupported file type {suffix!r}: {', '.join(sorted(LOADERS))}")
+    if len(content) > settings.max_file_bytes:
+        raise HTTPException(413, f"{name} is larger than {settings.max_file_bytes} bytes")
+    if suffix == ".pdf" and not content.startswith(b"%PDF-"):
+        raise HTTPException(415, f"{name} is not a PDF")
+    return name
+
+
+@router.post("/ingest", tags=["knowledge"])
+async def ingest_files(
+    files: list[UploadFile],
+    request: Request,
+    _: Annotated[Principal, Depends(require_admin)],
+) -> dict[str, Any]:
+    """Upload documents (admin): the same incremental pipeline as `rag ingest`."""
+    settings: Settings = request.app.state.settings
+    uploads = settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    checked = []
+    for upload in files:
+        content = await upload.read()
+        checked.append((_check_upload(upload, content, settings), content))
+    paths = []
+    for name, content in checked:  # only once every file passed its checks
+        path = uploads / name
+        path.write_bytes(content)
+        paths.append(path)
+    report = await run_in_threadpool(ingest, paths, settings, request.app.state.embeddings)
+    return report.to_dict()
+
+
+@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+async def delete_session(
+    session_id: str,
+    request: Request,
+    _: Annotated[Principal, Depends(require_client)],
+) -> None:
+    """Forget a conversation (its whole history)."""
+    try:
+        validate_session_id(session_id)
+    except InvalidSessionIdError as exc:
+        raise HTTPException(422, f"invalid session id: {exc}") from exc
+    await request.app.state.checkpointer.adelete_thread(session_id)
+
+
+@router.post("/feedback", status_code=201, tags=["feedback"])
+async def add_feedback(
+    body: FeedbackIn,
+    request: Request,
+    principal: Annotated[Principal, Depends(require_client)],
+) -> dict[str, Any]:
+    """Score an answer (1 = helpful, 0 = not) by its run id and/or session."""
+    store: FeedbackStore = request.app.state.feedback
+    feedback_id = await run_in_threadpool(
+        lambda: store.add(
+            run_id=body.run_id,
+            session_id=body.session_id,
+            score=body.score,
+            comment=body.comment,
+            principal=principal.name,
+        )
+    )
+    tracing = request.app.state.tracing
+    if tracing is not None and body.run_id is not None:
+        tracing.score(body.run_id.hex, body.score, body.comment)
+    return {"id": feedback_id}

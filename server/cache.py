@@ -1,0 +1,83 @@
+"""Response cache: an in-process layer in front of Redis (when configured).
+
+The key is the normalised question plus everything that could change the answer: the session's
+conversation so far (a follow-up means something else in another conversation), the prompt
+version and the corpus version. Any ingest publishes a new corpus version and any prompt edit a new
+fingerprint, so stale answers are never served; they simply age out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import time
+from collections import OrderedDict
+from typing import Any
+
+from redis.asyncio import Redis
+
+log = logging.getLogger(__name__)
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def normalise(question: str) -> str:
+    return " ".join(_PUNCT.sub(" ", question.lower()).split())
+
+
+def cache_key(question: str, history: list[str], prompt_version: str, corpus_version: str) -> str:
+    material = json.dumps([normalise(question), history, prompt_version, corpus_version])
+    return "rag:answer:" + hashlib.sha256(material.encode()).hexdigest()
+
+
+class ResponseCache:
+    def __init__(self, ttl_s: int, redis: Redis | None = None, max_local: int = 2048) -> None:
+        self.ttl_s = ttl_s
+        self.redis = redis
+        self.max_local = max_local
+        self._local: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self.hits = {"local": 0, "redis": 0}
+        self.misses = 0
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        entry = self._local.get(key)
+        if entry is not None and entry[0] > time.monotonic():
+            self._local.move_to_end(key)
+            self.hits["local"] += 1
+            return entry[1]
+        if self.redis is not None:
+            try:
+                raw = await self.redis.get(key)
+            except Exception as exc:  # a cache outage costs speed, never an answer
+                log.warning("response cache: redis get failed: %s", exc)
+                raw = None
+            if raw is not None:
+                value: dict[str, Any] = json.loads(raw)
+                self._store_local(key, value)
+                self.hits["redis"] += 1
+                return value
+        self.misses += 1
+        return None
+
+    async def set(self, key: str, value: dict[str, Any]) -> None:
+        self._store_local(key, value)
+        if self.redis is not None:
+            try:
+                await self.redis.set(key, json.dumps(value), ex=self.ttl_s)
+            except Exception as exc:
+                log.warning("response cache: redis set failed: %s", exc)
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "local_hits": self.hits["local"],
+            "redis_hits": self.hits["redis"],
+            "misses": self.misses,
+        }
+
+    def _store_local(self, key: str, value: dict[str, Any]) -> None:
+        self._local[key] = (time.monotonic() + self.ttl_s, value)
+        self._local.move_to_end(key)
+        while len(self._local) > self.max_local:
+            self._local.popitem(last=False)

@@ -1,0 +1,62 @@
+"""A LangChain callback that turns graph runs into Prometheus metrics: per-node latency, LLM
+tokens and LLM errors. Attached to every graph run the service makes."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from uuid import UUID
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.outputs import LLMResult
+
+from server.metrics import Metrics
+
+NODES = frozenset({"guard", "rewrite", "hybrid-retrieve", "rerank", "generate", "fallback"})
+
+
+class MetricsObserver(BaseCallbackHandler):
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+        self._started: dict[UUID, tuple[str, float]] = {}
+
+    def on_chain_start(
+        self,
+        serialized: dict[str, Any] | None,
+        inputs: Any,
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        name: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        node = (metadata or {}).get("langgraph_node")
+        if node in NODES and name == node:  # the node's own run, not a runnable inside it
+            self._started[run_id] = (node, time.perf_counter())
+
+    def on_chain_end(self, outputs: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        self._finish(run_id)
+
+    def on_chain_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        self._finish(run_id)
+
+    def _finish(self, run_id: UUID) -> None:
+        started = self._started.pop(run_id, None)
+        if started is not None:
+            node, t0 = started
+            self.metrics.node_latency.labels(node).observe(time.perf_counter() - t0)
+
+    def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
+        provider = str((kwargs.get("metadata") or {}).get("ls_provider", "unknown"))
+        for generations in response.generations:
+            for generation in generations:
+                usage = getattr(getattr(generation, "message", None), "usage_metadata", None)
+                if usage:
+                    self.metrics.llm_tokens.labels(provider, "prompt").inc(usage["input_tokens"])
+                    self.metrics.llm_tokens.labels(provider, "completion").inc(
+                        usage["output_tokens"]
+                    )
+
+    def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        provider = str((kwargs.get("metadata") or {}).get("ls_provider", "unknown"))
+        self.metrics.llm_errors.labels(provider).inc()

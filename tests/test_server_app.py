@@ -1,0 +1,218 @@
+"""The real service: LangServe at /rag with sessions in real Redis, feedback in real PostgreSQL,
+the real retriever and guard; only the LLM is the queued fake."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from core.settings import Settings
+from graph.services import Services
+from knowledge.retriever import HybridRetriever
+from llm.chain import Provider, ProviderChain
+from safety.guard import InputGuard
+from server.app import create_app
+from tests.fakes import QueuedChatModel, queued
+from tests.servers import RedisServer
+
+KEY = "test-key-0123456789abcdef"
+HEADERS = {"X-API-Key": KEY}
+
+
+def app_settings(sample: Settings, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"data_dir": sample.data_dir, "api_keys": (KEY,)}
+    return Settings.from_env({}, **(values | overrides))
+
+
+@pytest.fixture
+def llm() -> QueuedChatModel:
+    return queued()
+
+
+@pytest.fixture
+def client(
+    sample_settings: Settings, redis_server: RedisServer, postgres_url: str, llm: QueuedChatModel
+) -> Iterator[TestClient]:
+    settings = app_settings(sample_settings, redis_url=redis_server.url, database_url=postgres_url)
+    services = Services(
+        HybridRetriever(settings),
+        InputGuard.from_settings(settings),
+        ProviderChain([Provider("fake", lambda: llm)]),
+    )
+    with TestClient(create_app(settings, services)) as test_client:
+        yield test_client
+
+
+def invoke(client: TestClient, question: str, session: str | None = "s-1", **kw: Any) -> Any:
+    config = {"configurable": {"thread_id": session}} if session else {}
+    return client.post(
+        "/rag/invoke",
+        json={"input": {"question": question}, "config": config},
+        headers=HEADERS,
+        **kw,
+    )
+
+
+def test_two_turn_session_through_invoke(client: TestClient, llm: QueuedChatModel) -> None:
+    llm.outcomes += [
+        "You hold the CKA [1].",
+        "the CKA expiry date?",
+        "It expires on 2027-08-14 [1].",
+    ]
+    first = invoke(client, "What certifications do I have?")
+    assert first.status_code == 200, first.text
+    second = invoke(client, "When does it expire?")
+    out = second.json()["output"]
+    assert out["outcome"] == "answered" and "2027-08-14" in out["answer"]
+    assert set(out) == {"answer", "citations", "outcome", "reason"}
+    assert "What certifications do I have?" in llm.calls[1][-1].content  # rewrite saw turn 1
+
+
+def test_stream_carries_tokens_and_the_answer_but_nothing_internal(
+    client: TestClient, llm: QueuedChatModel
+) -> None:
+    llm.outcomes += ["Your CKA expires on 2027-08-14 [1]."]
+    body = {"input": {"question": "When does my Kubernetes certification expire?"}}
+    body["config"] = {"configurable": {"thread_id": "stream-1"}}
+    with client.stream("POST", "/rag/stream", json=body, headers=HEADERS) as response:
+        assert response.status_code == 200
+        text = "".join(response.iter_text())
+    data = [json.loads(line[6:]) for line in text.splitlines() if line.startswith("data: {")]
+    tokens = "".join(d["token"] for d in data if "token" in d)
+    assert tokens.strip() == "Your CKA expires on 2027-08-14 [1]."
+    final = [d for d in data if "outcome" in d][-1]
+    assert final["outcome"] == "answered"
+    for secret in ("documents", "search_query", "<document", "Rules:", "expires: 2027-08-14"):
+        assert secret not in text
+
+
+def test_stream_events_do_not_expose_prompts_or_context(
+    client: TestClient, llm: QueuedChatModel
+) -> None:
+    llm.outcomes += ["Your CKA expires on 2027-08-14 [1]."]
+    body = {
+        "input": {"question": "When does my Kubernetes certification expire?"},
+        "config": {"configurable": {"thread_id": "events-1"}},
+        "version": "v2",
+    }
+    response = client.post("/rag/stream_events", json=body, headers=HEADERS)
+    assert response.status_code == 200
+    for secret in ("<document", "Rules:", "expires: 2027-08-14", "search_query"):
+        assert secret not in response.text
+
+
+@pytest.mark.parametrize(
+    ("session", "question", "status", "message"),
+    [
+        (None, "What certifications do I have?", 422, "missing session"),
+        ("bad id!", "What certifications do I have?", 422, "invalid session id"),
+        ("s-2", "hi", 422, "too short"),
+        ("s-2", "x" * 2001, 422, "too long"),
+        ("s-2", "spam " * 40, 422, "spam"),
+    ],
+)
+def test_bad_requests_get_a_clear_4xx(
+    client: TestClient, session: str | None, question: str, status: int, message: str
+) -> None:
+    response = invoke(client, question, session)
+    assert response.status_code == status and message in response.text
+
+
+def test_oversized_body_is_413(client: TestClient) -> None:
+    response = invoke(client, "What certifications do I have? " + "a" * 40_000)
+    assert response.status_code == 413
+
+
+def test_no_key_is_401_everywhere(client: TestClient) -> None:
+    assert client.post("/rag/invoke", json={"input": {"question": "x"}}).status_code == 401
+    assert client.post("/retrieve", json={"query": "grades"}).status_code == 401
+    assert client.delete("/sessions/abc").status_code == 401
+    assert client.get("/health/live").status_code == 200  # probes stay open
+
+
+def test_retrieve_returns_ranked_chunks(client: TestClient) -> None:
+    response = client.post(
+        "/retrieve", json={"query": "Kubernetes certification expiry", "k": 3}, headers=HEADERS
+    )
+    results = response.json()["results"]
+    assert len(results) == 3 and results[0]["source"].endswith("certificates.yaml")
+    assert {"bm25_rank", "dense_rank", "fused_rank"} <= set(results[0])
+
+
+def test_cached_answer_is_served_without_the_llm_and_still_recorded_in_the_session(
+    client: TestClient, llm: QueuedChatModel
+) -> None:
+    llm.outcomes += ["Your CKA expires on 2027-08-14 [1]."]
+    question = "When does my Kubernetes certification expire?"
+    first = invoke(client, question, "cache-a").json()["output"]
+    again = invoke(client, question.upper() + "  ", "cache-b").json()["output"]  # normalised
+    assert again == first and len(llm.calls) == 1
+    state = client.app.state.checkpointer  # type: ignore[attr-defined]
+    assert state is not None
+
+
+def test_an_ingest_invalidates_the_cache(
+    client: TestClient, llm: QueuedChatModel, tmp_path: Path
+) -> None:
+    llm.outcomes += ["First [1].", "Second [1]."]
+    question = "When does my Kubernetes certification expire?"
+    invoke(client, question, "inv-a")
+    # a new corpus version (any ingest that changes it) makes the cached answer unreachable
+    note = tmp_path / "renewal.md"
+    note.write_text("# Renewal\n\nThe CKA renewal exam is booked for 2027-06-01.\n")
+    from knowledge.ingest import ingest
+
+    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
+    isolated = Settings.from_env({}, data_dir=settings.data_dir)
+    before = client.app.state.services.retriever.corpus.version  # type: ignore[attr-defined]
+    ingest([note], isolated)
+    try:
+        assert client.app.state.services.retriever.corpus.version != before  # type: ignore[attr-defined]
+        out = invoke(client, question, "inv-b").json()["output"]
+        assert out["answer"] == "Second [1]." and len(llm.calls) == 2
+    finally:
+        note.unlink()
+        ingest([note], isolated)  # the sample corpus is shared: put it back
+
+
+def test_delete_session_forgets_history(client: TestClient, llm: QueuedChatModel) -> None:
+    llm.outcomes += ["You hold the CKA [1]."]
+    invoke(client, "What certifications do I have?", "forget-me")
+    assert client.delete("/sessions/forget-me", headers=HEADERS).status_code == 204
+    assert client.delete("/sessions/bad id", headers=HEADERS).status_code == 422
+
+
+def test_feedback_is_persisted_in_postgres(client: TestClient) -> None:
+    response = client.post(
+        "/feedback", json={"session_id": "s-1", "score": 1, "comment": "great"}, headers=HEADERS
+    )
+    assert response.status_code == 201
+    store = client.app.state.feedback  # type: ignore[attr-defined]
+    saved = store.get(response.json()["id"])
+    assert saved.session_id == "s-1" and saved.comment == "great"
+    assert client.post("/feedback", json={"score": 1}, headers=HEADERS).status_code == 422
+
+
+def test_health_ready_follows_redis(client: TestClient, redis_server: RedisServer) -> None:
+    assert client.get("/health/ready").json()["ready"] is True
+    redis_server.kill()
+    response = client.get("/health/ready")
+    assert response.status_code == 503 and response.json()["checks"]["sessions"] is False
+    redis_server.start()
+    assert client.get("/health/ready").status_code == 200
+
+
+def test_health_detailed_and_metrics(client: TestClient, llm: QueuedChatModel) -> None:
+    llm.outcomes += ["Your CKA expires on 2027-08-14 [1]."]
+    invoke(client, "When does my Kubernetes certification expire?", "metrics-1")
+    detailed = client.get("/health/detailed", headers=HEADERS).json()
+    assert detailed["reranker"]["available"] is False and detailed["corpus"]["chunks"] > 0
+    assert detailed["llm"]["providers"] == {"fake": "closed"}
+    metrics = client.get("/metrics", headers=HEADERS).text
+    assert 'rag_node_duration_seconds_count{node="generate"}' in metrics
+    assert 'route="/rag/invoke"' in metrics
