@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
+PORT ?= 8000
 BIN := $(VENV)/bin
 export RAG_DATA_DIR ?= $(CURDIR)/.rag-data
 export RAGAS_DO_NOT_TRACK := true
 export LANGGRAPH_CLI_NO_ANALYTICS := 1
 export LANGGRAPH_NO_VERSION_CHECK := true
 
-.PHONY: run test lint bench install system-packages clean
+.PHONY: run test lint bench eval install system-packages clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +25,15 @@ system-packages:
 
 ## make run: fresh machine -> the service on the bundled sample corpus (no keys, no servers to install)
 run: install
+	$(BIN)/rag models pull
 	$(BIN)/rag ingest samples/corpus
-	$(BIN)/rag search "When does my Kubernetes certification expire?" -k 3
+	@echo
+	@echo "personal-rag on http://127.0.0.1:8000 (local development run: no API keys; Ctrl-C stops)"
+	@echo "  playground: http://127.0.0.1:8000/rag/playground/    API docs: http://127.0.0.1:8000/docs"
+	@echo "  curl -s http://127.0.0.1:8000/rag/invoke -H 'Content-Type: application/json' \\"
+	@echo "    -d '{\"input\": {\"question\": \"When does my Kubernetes certification expire?\"}, \"config\": {\"configurable\": {\"thread_id\": \"demo\"}}}'"
+	@echo
+	RAG_DEV_MODE=true $(BIN)/rag serve --host 127.0.0.1 --port $(PORT)
 
 ## make test: fresh machine -> the whole suite
 test: install system-packages
