@@ -37,6 +37,8 @@ def _summary(report: IngestReport) -> str:
         f"{report.chunks_replaced} replaced, {report.chunks_removed} removed "
         f"({report.chunks_embedded} embedded)",
     ]
+    if report.chunks_flagged:
+        lines.append(f"  {report.chunks_flagged} chunk(s) read like instructions to an AI: flagged")
     lines += [f"  skipped {s.path}: {s.reason}" for s in report.skipped]
     lines.append(f"corpus version {report.corpus_version} in {report.seconds:.2f} s")
     return "\n".join(lines)

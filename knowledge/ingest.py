@@ -29,6 +29,7 @@ from knowledge.embeddings import load_embeddings
 from knowledge.layout import DataLayout
 from knowledge.loaders import LOADERS, load
 from knowledge.vectorstore import open_vectorstore
+from safety.rules import match as match_injection
 
 _DELETE_BATCH = 500
 
@@ -48,6 +49,7 @@ class IngestReport:
     chunks_replaced: int = 0
     chunks_removed: int = 0
     chunks_embedded: int = 0
+    chunks_flagged: int = 0  # passages that read like instructions to an AI (indirect injection)
     skipped: list[Skipped] = field(default_factory=list)
     corpus_version: str = ""
     seconds: float = 0.0
@@ -98,7 +100,10 @@ def to_document(chunk: Chunk) -> Document:
     return Document(page_content=chunk.indexed_text(), metadata=metadata, id=chunk.chunk_id)
 
 
-def to_stored(chunk: Chunk) -> snapshot.StoredChunk:
+def to_stored(chunk: Chunk, flag: str | None) -> snapshot.StoredChunk:
+    metadata = dict(chunk.metadata)
+    if flag:
+        metadata["flagged"] = flag
     return snapshot.StoredChunk(
         chunk_id=chunk.chunk_id,
         source=chunk.source,
@@ -106,8 +111,18 @@ def to_stored(chunk: Chunk) -> snapshot.StoredChunk:
         position=chunk.position,
         text=chunk.text,
         page=chunk.page,
-        metadata=dict(chunk.metadata),
+        metadata=metadata,
     )
+
+
+def injection_flag(chunk: Chunk, previous: snapshot.Snapshot) -> str | None:
+    """The guard's rule that fires on this passage, if any: documents may carry instructions
+    aimed at the model (a pasted phishing email); the answer prompt marks such passages. Known
+    chunks keep their earlier verdict, so re-ingests stay cheap."""
+    known = previous.by_id.get(chunk.chunk_id)
+    if known is not None:
+        return known.metadata.get("flagged")
+    return match_injection(chunk.text)
 
 
 @contextmanager
@@ -164,7 +179,9 @@ def ingest(
             if not Path(c.source).exists() and any(_under(c.source, root) for root in roots)
         }
         kept = [c for c in previous.chunks if c.source not in read_sources | gone]
-        live = kept + [to_stored(c) for c in chunks]
+        fresh = [to_stored(c, injection_flag(c, previous)) for c in chunks]
+        report.chunks_flagged = sum(1 for c in fresh if "flagged" in c.metadata)
+        live = kept + fresh
         new_ids = {c.chunk_id for c in chunks}
         for old in previous.chunks:
             if old.source in gone:
