@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from langchain_core.messages import AIMessageChunk
+from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 
 from graph.context import Context
@@ -18,7 +19,7 @@ ANSWER_NODES = frozenset({"generate"})
 
 def run_config(
     session_id: str, callbacks: list[Any] | None = None, metadata: dict[str, Any] | None = None
-) -> dict[str, Any]:
+) -> RunnableConfig:
     return {
         "configurable": {"thread_id": validate_session_id(session_id)},
         "callbacks": callbacks or [],
@@ -43,22 +44,27 @@ def stream_answer(
     question: str,
     session_id: str,
     context: Context | None = None,
-    config: dict[str, Any] | None = None,
+    config: RunnableConfig | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """Yields ``("token", text)`` while the answer is generated, then ``("final", output)``.
     ``config`` (from ``run_config``) carries callbacks such as tracing."""
     final: dict[str, Any] = {}
-    for mode, payload in graph.stream(
+    events: Iterator[tuple[str, Any]] = graph.stream(  # type: ignore[assignment]
         {"question": question},
         config or run_config(session_id),
         context=context or Context(),
         stream_mode=["messages", "values"],
-    ):
+    )
+    for mode, payload in events:
         if mode == "messages":
             chunk, meta = payload
-            if isinstance(chunk, AIMessageChunk) and meta.get("langgraph_node") in ANSWER_NODES:
-                if isinstance(chunk.content, str) and chunk.content:
-                    yield "token", chunk.content
+            if (
+                isinstance(chunk, AIMessageChunk)
+                and meta.get("langgraph_node") in ANSWER_NODES
+                and isinstance(chunk.content, str)
+                and chunk.content
+            ):
+                yield "token", chunk.content
         elif mode == "values":
             final = dict(payload)
     yield "final", {k: final.get(k) for k in ("answer", "citations", "outcome", "reason")}

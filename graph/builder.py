@@ -27,7 +27,7 @@ from nodes.rewrite import make_rewrite
 
 def route_after_guard(state: State) -> Literal["rewrite", "hybrid-retrieve", "__end__"]:
     if state.get("outcome") == "blocked":
-        return END
+        return END  # type: ignore[return-value]  # END is the str "__end__"
     return "rewrite" if state.get("messages") else "hybrid-retrieve"
 
 
@@ -36,11 +36,11 @@ def route_after_retrieve(state: State) -> Literal["rerank", "fallback"]:
 
 
 def route_after_rerank(state: State) -> Literal["generate", "__end__"]:
-    return END if state.get("outcome") == "no_answer" else "generate"
+    return END if state.get("outcome") == "no_answer" else "generate"  # type: ignore[return-value]
 
 
 def route_after_generate(state: State) -> Literal["fallback", "__end__"]:
-    return "fallback" if state.get("error") else END
+    return "fallback" if state.get("error") else END  # type: ignore[return-value]
 
 
 def build_graph(services: Services) -> StateGraph[State, Context, InputState, OutputState]:

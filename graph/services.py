@@ -7,6 +7,7 @@ from typing import Protocol
 
 from core.settings import Settings
 from knowledge.retriever import HybridRetriever, RetrievedChunk
+from knowledge.snapshot import Snapshot
 from llm.chain import ProviderChain
 from llm.providers import build_chain
 from safety.guard import InputGuard
@@ -14,6 +15,9 @@ from safety.verdict import Verdict
 
 
 class Retriever(Protocol):
+    @property
+    def corpus(self) -> Snapshot: ...
+
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]: ...
 
     def rerank(self, query: str, results: list[RetrievedChunk]) -> list[RetrievedChunk]: ...

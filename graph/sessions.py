@@ -47,18 +47,18 @@ def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
     if settings.redis_url:
         from langgraph.checkpoint.redis import RedisSaver
 
-        with RedisSaver.from_conn_string(settings.redis_url, ttl=_ttl(settings)) as saver:
-            saver.setup()
-            yield saver
+        with RedisSaver.from_conn_string(settings.redis_url, ttl=_ttl(settings)) as redis_saver:
+            redis_saver.setup()
+            yield redis_saver
         return
     from langgraph.checkpoint.sqlite import SqliteSaver
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(settings.data_dir / "sessions.sqlite", check_same_thread=False)
     try:
-        saver = SqliteSaver(conn)
-        saver.setup()
-        yield saver
+        sqlite_saver = SqliteSaver(conn)
+        sqlite_saver.setup()
+        yield sqlite_saver
     finally:
         conn.close()
 

@@ -8,7 +8,9 @@ from graph.state import State
 
 
 def recent_turns(state: State, turns: int) -> list[AnyMessage]:
-    messages = [m for m in state.get("messages", []) if isinstance(m, HumanMessage | AIMessage)]
+    messages: list[AnyMessage] = [
+        m for m in state.get("messages", []) if isinstance(m, HumanMessage | AIMessage)
+    ]
     return messages[-2 * turns :] if turns > 0 else []
 
 

@@ -100,7 +100,9 @@ def build() -> bytes:
             pdf.multi_cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
     # fpdf2 derives /ID from the current time unless told otherwise; pin it for reproducible bytes.
-    pdf.file_id = lambda: "<0123456789ABCDEF0123456789ABCDEF><0123456789ABCDEF0123456789ABCDEF>"
+    pdf.file_id = (  # type: ignore[method-assign]
+        lambda: "<0123456789ABCDEF0123456789ABCDEF><0123456789ABCDEF0123456789ABCDEF>"
+    )
     return bytes(pdf.output())
 
 

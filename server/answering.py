@@ -64,11 +64,11 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @property
-    def InputType(self) -> type[Question]:
+    def InputType(self) -> type[Question]:  # type: ignore[override]  # narrower on purpose
         return Question
 
     @property
-    def OutputType(self) -> type[Answer]:
+    def OutputType(self) -> type[Answer]:  # type: ignore[override]
         return Answer
 
     @property

@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
 from langserve import add_routes
+from langserve.server import EndpointName
 
 from core.settings import Settings
 from graph.sessions import InvalidSessionIdError, validate_session_id
@@ -16,7 +17,7 @@ from server.limits import QuestionError, validate_question
 from server.ratelimit import RateLimiter, client_ip, rate_limit_error
 
 # stream_log is left out: it would stream the runnable's internal run tree.
-ENDPOINTS = (
+ENDPOINTS: list[EndpointName] = [
     "invoke",
     "batch",
     "stream",
@@ -25,7 +26,7 @@ ENDPOINTS = (
     "input_schema",
     "output_schema",
     "config_schema",
-)
+]
 
 
 def _questions(body: dict[str, Any]) -> list[Any]:

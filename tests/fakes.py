@@ -13,7 +13,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 class QueuedChatModel(BaseChatModel):
     outcomes: list[str | BaseException]
-    calls: list[list[BaseMessage]] = []
+    calls: list[list[BaseMessage]]
 
     @property
     def _llm_type(self) -> str:

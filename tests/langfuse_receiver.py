@@ -22,7 +22,7 @@ class LangfuseReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 if self.headers.get("Content-Encoding") == "gzip":
                     body = gzip.decompress(body)
@@ -47,8 +47,9 @@ class LangfuseReceiver:
             for scope in resource.scope_spans:
                 for span in scope.spans:
                     attributes = {a.key: _value(a.value) for a in span.attributes}
+                    trace_id = span.trace_id.hex()
                     self.spans.append(
-                        {"name": span.name, "trace_id": span.trace_id.hex(), "attributes": attributes}
+                        {"name": span.name, "trace_id": trace_id, "attributes": attributes}
                     )
 
     def names(self) -> set[str]:

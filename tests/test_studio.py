@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -30,9 +31,21 @@ def dev_server(sample_settings: Settings, tmp_path: Path):  # type: ignore[no-un
     }
     log = (tmp_path / "dev.log").open("wb")
     proc = subprocess.Popen(
-        [str(Path(os.sys.executable).parent / "langgraph"), "dev", "--port", str(port),
-         "--host", "127.0.0.1", "--no-browser", "--no-reload", "--allow-blocking"],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(Path(sys.executable).parent / "langgraph"),
+            "dev",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+            "--no-browser",
+            "--no-reload",
+            "--allow-blocking",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120

@@ -40,8 +40,10 @@ def receiver() -> Iterator[LangfuseReceiver]:
 def rag_ask(sample: Settings, env: dict[str, str], session: str, tmp_path: Path) -> Any:
     base = {k: v for k, v in os.environ.items() if not k.startswith("LANGFUSE")}
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", "ask", "When does my Kubernetes certification expire?"]
-        + ["--session", session, "--json"],
+        [
+            *(sys.executable, "-m", "cli.main", "ask"),
+            *("When does my Kubernetes certification expire?", "--session", session, "--json"),
+        ],
         cwd=REPO,
         env=base
         | {
@@ -62,7 +64,7 @@ def test_rag_ask_sends_one_trace_with_node_spans_session_and_outcome(
 ) -> None:
     out = rag_ask(sample_settings, KEYS | {"LANGFUSE_HOST": receiver.url}, "trace-cli", tmp_path)
     assert out.returncode == 0, out.stderr[-2000:]
-    assert NODES <= receiver.names()
+    assert receiver.names() >= NODES
     assert len({s["trace_id"] for s in receiver.spans}) == 1  # one trace, nested spans
     assert "trace-cli" in receiver.attribute_values("session.id")
     assert any(isinstance(o, dict) and o.get("outcome") == "fallback" for o in receiver.outputs())
