@@ -26,8 +26,8 @@ def ask_command(
     # Imported here so `rag ingest`/`rag search` start without loading the graph and LLM stack.
     from core.tracing import Tracing
     from graph.answer import run_config, stream_answer
-    from graph.context import Context
     from graph.builder import build_graph
+    from graph.context import Context
     from graph.services import Services
     from graph.sessions import InvalidSessionIdError, new_session_id, open_checkpointer
 
