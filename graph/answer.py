@@ -17,6 +17,20 @@ from graph.state import InputState, OutputState, State
 ANSWER_NODES = frozenset({"generate"})
 
 
+def answer_token(payload: Any) -> str | None:
+    """The answer text in a ``messages`` stream event, or None for anything else (rewrite's
+    tokens, tool chunks, empty deltas)."""
+    chunk, meta = payload
+    if (
+        isinstance(chunk, AIMessageChunk)
+        and meta.get("langgraph_node") in ANSWER_NODES
+        and isinstance(chunk.content, str)
+        and chunk.content
+    ):
+        return chunk.content
+    return None
+
+
 def run_config(
     session_id: str, callbacks: list[Any] | None = None, metadata: dict[str, Any] | None = None
 ) -> RunnableConfig:
@@ -57,14 +71,9 @@ def stream_answer(
     )
     for mode, payload in events:
         if mode == "messages":
-            chunk, meta = payload
-            if (
-                isinstance(chunk, AIMessageChunk)
-                and meta.get("langgraph_node") in ANSWER_NODES
-                and isinstance(chunk.content, str)
-                and chunk.content
-            ):
-                yield "token", chunk.content
+            token = answer_token(payload)
+            if token:
+                yield "token", token
         elif mode == "values":
             final = dict(payload)
     yield "final", {k: final.get(k) for k in ("answer", "citations", "outcome", "reason")}

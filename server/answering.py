@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
+from langchain_core.messages import AIMessage, HumanMessage
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.utils import ConfigurableFieldSpec
 from pydantic import BaseModel, ConfigDict, Field
 
-from graph.answer import ANSWER_NODES
+from graph.answer import answer_token
 from graph.context import Context
 from server.cache import ResponseCache, cache_key
 
@@ -145,14 +145,9 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
             stream_mode=["messages", "values"],
         ):
             if mode == "messages":
-                chunk, meta = payload
-                if (
-                    isinstance(chunk, AIMessageChunk)
-                    and meta.get("langgraph_node") in ANSWER_NODES
-                    and isinstance(chunk.content, str)
-                    and chunk.content
-                ):
-                    yield {"token": chunk.content}
+                token = answer_token(payload)
+                if token:
+                    yield {"token": token}
             else:
                 values = payload
         answer = shaped(values)
