@@ -48,7 +48,7 @@ class Settings:
     chroma_port: int = 8000
 
     # Retrieval
-    fusion: Fusion = "rrf"
+    fusion: Fusion = "weighted"  # measured: see docs/BENCHMARKS.md (SciFact and the sample set)
     rrf_k: int = 60
     dense_weight: float = 0.5
     candidates_per_leg: int = 100

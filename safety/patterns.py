@@ -94,6 +94,30 @@ _TARGET_DE = (
 )
 
 OVERRIDE_RULES = [
+    # "Forget that you only answer from my documents": dropping the assistant's own constraint.
+    _rule(
+        "instruction_override",
+        ("forget", "ignore", "disregard"),
+        r"\b(?:forget|ignore|disregard)\s+(?:that|the\s+rule\s+that|how)\s+you\s+"
+        r"(?:(?:can|may|must|should|are\s+(?:only\s+)?(?:allowed|supposed)\s+to)\s+)?"
+        r"(?:only|always|never|must|should|can(?:not|'t)?)\b",
+    ),
+    # Asking for invented facts is asking the assistant to drop grounding.
+    _rule(
+        "instruction_override",
+        ("make up", "invent", "fabricate", "hallucinate"),
+        r"\b(?:make\s+up|invent|fabricate|hallucinate)\s+(?:a|an|some)\s+(?:\w+\s+){0,2}"
+        r"(?:answer|response|reply|facts?|details?|numbers?)\b",
+    ),
+    # Relaying instructions that sit inside a document (indirect injection, asked for directly).
+    _rule(
+        "instruction_override",
+        ("follow", "obey", "execute", "carry out"),
+        r"\b(?:follow|obey|execute|carry\s+out)\s+(?:the\s+|any\s+|all\s+)?(?:instructions?|"
+        r"commands?|orders?)\s+(?:in|from|inside|contained\s+in)\s+(?:the|my|this|that)\s+"
+        r"(?:\w+\s+){0,2}(?:email|e-mail|message|document|notes?|file|page|pdf)\b"
+        r"[^.?!\n]{0,40}\b(?:reply|respond|answer|say|output)\b",
+    ),
     _rule(
         "instruction_override",
         _OVERRIDE_VERBS,
@@ -271,7 +295,7 @@ EXTRACTION_RULES = [
     _rule(
         "system_prompt_extraction",
         ("above", "before", "preceding"),
-        r"\b(?:repeat|print|output|show|copy|recite)\s+(?:back\s+)?(?:me\s+)?(?:the\s+|all\s+)?"
+        r"\b(?:repeat|print|output|show|copy|recite)\s+(?:back\s+)?(?:me\s+)?(?:all\s+)?(?:the\s+)?"
         r"(?:text|words|content|everything|instructions|prompt|message|lines)\s+"
         r"(?:written\s+)?(?:above|before\s+this|preceding)\b(?!\s+(?:the|a|an|my|each|"
         r"every|answer|reply|response|table|list|summary)\b)",
