@@ -47,6 +47,13 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.serving
+	$(BIN)/python -m benchmarks.answers
+
+## make eval: the full eval with the local model and the gate (slow: about an hour for 82 cases on 2 cores)
+eval: install
+	$(BIN)/rag models pull
+	$(BIN)/rag eval --gate --out eval-out
 
 clean:
 	rm -rf $(VENV) .rag-data .pytest_cache .mypy_cache .ruff_cache

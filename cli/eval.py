@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from evals.result import EvalResult
 
 
 def eval_command(
@@ -56,8 +59,13 @@ def eval_command(
     """
     # Imported here so other `rag` commands start without loading Ragas and the graph.
     from evals import baseline
+    from evals.dataset import DatasetError
     from evals.judge import judge_spec
-    from evals.pipeline import EvalConfig, run_eval
+    from evals.pipeline import EvalConfig, EvalSetupError, run_eval
+    from evals.references import UnresolvedReferenceError
+    from evals.thresholds import ThresholdsError
+    from llm.local_model import ModelUnavailableError
+    from llm.providers import LLMConfigError
 
     if update_baseline and (limit or category):
         raise typer.BadParameter(
@@ -72,8 +80,27 @@ def eval_command(
         data_dir=data_dir,
         judge=judge_spec(),
     )
-    result = run_eval(config, progress=lambda line: typer.echo(line, err=True))
+    try:
+        result = run_eval(config, progress=lambda line: typer.echo(line, err=True))
+    except (EvalSetupError, DatasetError, UnresolvedReferenceError, ThresholdsError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except (LLMConfigError, ModelUnavailableError) as exc:
+        typer.echo(f"error: {exc} (answering LLM: RAG_LLM; judge: RAG_EVAL_JUDGE)", err=True)
+        raise typer.Exit(2) from exc
 
+    _print_summary(result, out)
+    if update_baseline:
+        note = f"{datetime.date.today()}, {runs} run(s) on {os.cpu_count()} cores"
+        baseline.save(config.baseline, config.mode, result.baseline_entry, note)
+        typer.echo(f"baseline for {config.mode} written to {config.baseline}")
+    if gate and not result.passed:
+        raise typer.Exit(1)
+
+
+def _print_summary(result: EvalResult, out: Path) -> None:
+    """Deltas against the baseline, then what the gate did not like."""
+    runs = len(result.runs)
     typer.echo(f"\n{len(result.cases)} cases x {runs} run(s), {result.seconds['total']:.0f} s")
     for delta in result.deltas:
         typer.echo(
@@ -86,9 +113,3 @@ def eval_command(
         if finding.status != "pass":
             typer.echo(f"{finding.status.upper()}: {finding.message}")
     typer.echo(f"gate: {'PASSED' if result.passed else 'FAILED'}; report: {out / 'report.md'}")
-    if update_baseline:
-        note = f"{datetime.date.today()}, {runs} run(s) on {os.cpu_count()} cores"
-        baseline.save(config.baseline, config.mode, result.baseline_entry, note)
-        typer.echo(f"baseline for {config.mode} written to {config.baseline}")
-    if gate and not result.passed:
-        raise typer.Exit(1)

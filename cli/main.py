@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from cli import ask, guard, knowledge, serve
+from cli.eval import eval_command
 from cli.models import models_app
 from cli.users import users_app
 
@@ -18,6 +19,7 @@ app.command("search")(knowledge.search_command)
 app.command("ask")(ask.ask_command)
 app.command("serve")(serve.serve_command)
 app.command("guard")(guard.guard_command)
+app.command("eval")(eval_command)
 app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 
