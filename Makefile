@@ -28,9 +28,9 @@ run: install
 	$(BIN)/rag models pull
 	$(BIN)/rag ingest samples/corpus
 	@echo
-	@echo "personal-rag on http://127.0.0.1:8000 (local development run: no API keys; Ctrl-C stops)"
-	@echo "  playground: http://127.0.0.1:8000/rag/playground/    API docs: http://127.0.0.1:8000/docs"
-	@echo "  curl -s http://127.0.0.1:8000/rag/invoke -H 'Content-Type: application/json' \\"
+	@echo "personal-rag on http://127.0.0.1:$(PORT) (local development run: no API keys; Ctrl-C stops)"
+	@echo "  playground: http://127.0.0.1:$(PORT)/rag/playground/    API docs: http://127.0.0.1:$(PORT)/docs"
+	@echo "  curl -s http://127.0.0.1:$(PORT)/rag/invoke -H 'Content-Type: application/json' \\"
 	@echo "    -d '{\"input\": {\"question\": \"When does my Kubernetes certification expire?\"}, \"config\": {\"configurable\": {\"thread_id\": \"demo\"}}}'"
 	@echo
 	RAG_DEV_MODE=true $(BIN)/rag serve --host 127.0.0.1 --port $(PORT)
