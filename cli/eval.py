@@ -91,7 +91,11 @@ def eval_command(
 
     _print_summary(result, out)
     if update_baseline:
-        note = f"{datetime.date.today()}, {runs} run(s) on {os.cpu_count()} cores"
+        load = f"load {result.machine['loadavg_start']} -> {result.machine['loadavg_end']}"
+        note = (
+            f"{datetime.date.today()}, {runs} run(s), {result.seconds['total']:.0f} s "
+            f"on {os.cpu_count()} cores ({load})"
+        )
         baseline.save(config.baseline, config.mode, result.baseline_entry, note)
         typer.echo(f"baseline for {config.mode} written to {config.baseline}")
     if gate and not result.passed:
