@@ -10,7 +10,6 @@ from typing import Any
 
 import yaml
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from knowledge.documents import BadFileError, LoadedDocument, Section
 
@@ -190,12 +189,9 @@ def load_pdf(path: Path) -> LoadedDocument:
         info = reader.metadata
     except BadFileError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise BadFileError(f"unreadable PDF: {exc}") from exc
-    except Exception as exc:  # pypdf raises assorted errors on corrupt files
-        if "crypt" in str(exc).lower():
-            raise BadFileError(f"encrypted PDF: {exc}") from exc
-        raise BadFileError(f"unreadable PDF: {exc}") from exc
+    except Exception as exc:  # pypdf raises assorted error types on corrupt or locked files
+        kind = "encrypted" if "crypt" in str(exc).lower() else "unreadable"
+        raise BadFileError(f"{kind} PDF: {exc}") from exc
     if not any(p.strip() for p in pages):
         raise BadFileError("PDF has no text layer (scanned image?)")
     title = str(info.title) if info is not None and info.title else title_from_path(path)
