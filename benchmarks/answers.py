@@ -9,6 +9,7 @@ eval set, first turns and one follow-up, and prints per-question and per-node ti
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import statistics
 import tempfile
@@ -20,14 +21,14 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 
 from core.settings import Settings
-from graph.answer import run_config, stream_answer
-from graph.builder import build_graph
+from graph.answerer import Answerer, open_answerer
+from graph.node_names import Node
 from graph.services import Services
-from graph.sessions import new_session_id, open_checkpointer
+from graph.sessions import new_session_id
 from knowledge.ingest import ingest
 
 REPO = Path(__file__).resolve().parent.parent
-NODES = ("guard", "rewrite", "hybrid-retrieve", "rerank", "generate", "fallback")
+NODES = tuple(Node)
 
 
 class NodeTimer(BaseCallbackHandler):
@@ -46,6 +47,29 @@ class NodeTimer(BaseCallbackHandler):
             self.spent[node] = self.spent.get(node, 0.0) + time.perf_counter() - t0
 
 
+async def time_answers(settings: Settings, runs: list[tuple[list[str], dict[str, Any]]]) -> list:
+    rows = []
+    async with open_answerer(settings, Services.from_settings(settings)) as answerer:
+        for history, case in runs:
+            session = new_session_id()
+            for earlier in history:  # earlier turns, not timed
+                await answerer.ask(earlier, session)
+            timer = NodeTimer()
+            timed = Answerer(answerer.graph, answerer.context, observers=[timer])
+            started = time.perf_counter()
+            first = None
+            final: dict[str, Any] = {}
+            async for event in timed.stream(case["question"], session):
+                if not isinstance(event, str):
+                    final = dict(event)
+                elif first is None:
+                    first = time.perf_counter() - started
+            total = time.perf_counter() - started
+            facts = [f for f in case["expected_facts"] if f.lower() in final["answer"].lower()]
+            rows.append((case, first, total, timer.spent, final, facts))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default="qwen2.5-1.5b")
@@ -62,28 +86,8 @@ def main() -> None:
     picked = [c for c in cases if c["category"] in ("factual", "numeric", "negative")]
     picked = picked[: args.questions]
     follow_up = next(c for c in cases if c["category"] == "multi_turn")
-    rows = []
-    with open_checkpointer(settings) as saver:
-        graph = build_graph(Services.from_settings(settings)).compile(checkpointer=saver)
-        runs = [([], c) for c in picked] + [(follow_up["history"], follow_up)]
-        for history, case in runs:
-            session = new_session_id()
-            for earlier in history:  # earlier turns, not timed
-                for _ in stream_answer(graph, earlier, session):
-                    pass
-            timer = NodeTimer()
-            started = time.perf_counter()
-            first = None
-            final: dict[str, Any] = {}
-            config = run_config(session, [timer])
-            for kind, payload in stream_answer(graph, case["question"], session, config=config):
-                if kind == "token" and first is None:
-                    first = time.perf_counter() - started
-                elif kind == "final":
-                    final = payload
-            total = time.perf_counter() - started
-            facts = [f for f in case["expected_facts"] if f.lower() in final["answer"].lower()]
-            rows.append((case, first, total, timer.spent, final, facts))
+    runs = [([], c) for c in picked] + [(follow_up["history"], follow_up)]
+    rows = asyncio.run(time_answers(settings, runs))
 
     print(f"## Answers with local/{args.model} (2 cores)\n")
     print("| case | outcome | facts | TTFT s | total s | " + " | ".join(NODES) + " |")

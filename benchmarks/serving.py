@@ -23,10 +23,8 @@ import httpx
 
 from benchmarks.stub_llm import InstantChatModel
 from core.settings import Settings
-from graph.answer import ask
-from graph.builder import build_graph
+from graph.answerer import open_answerer
 from graph.services import Services
-from graph.sessions import open_checkpointer
 from knowledge.ingest import ingest
 from knowledge.retriever import HybridRetriever
 from llm.chain import Provider, ProviderChain
@@ -50,12 +48,15 @@ def in_process(data_dir: Path, n: int) -> list[float]:
         ProviderChain([Provider("stub", InstantChatModel)]),
     )
     timings = []
-    with open_checkpointer(settings) as saver:
-        graph = build_graph(services).compile(checkpointer=saver)
-        for i in range(n):
-            started = time.perf_counter()
-            ask(graph, f"{QUESTION} (variant {i})", f"inproc-{i}")
-            timings.append(time.perf_counter() - started)
+
+    async def ask_all() -> None:
+        async with open_answerer(settings, services) as answerer:
+            for i in range(n):
+                started = time.perf_counter()
+                await answerer.ask(f"{QUESTION} (variant {i})", f"inproc-{i}")
+                timings.append(time.perf_counter() - started)
+
+    asyncio.run(ask_all())
     return timings[3:]  # drop warm-up
 
 

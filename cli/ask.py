@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from core.settings import Settings
+
+if TYPE_CHECKING:
+    from graph.state import Answer
 
 
 def ask_command(
@@ -24,45 +28,47 @@ def ask_command(
 ) -> None:
     """Answer a question from your documents, with citations; streams unless --json."""
     # Imported here so `rag ingest`/`rag search` start without loading the graph and LLM stack.
-    from core.tracing import Tracing
-    from graph.answer import run_config, stream_answer
-    from graph.builder import build_graph
-    from graph.context import Context
-    from graph.services import Services
-    from graph.sessions import InvalidSessionIdError, new_session_id, open_checkpointer
+    from graph.sessions import InvalidSessionIdError, new_session_id, validate_session_id
 
-    settings = Settings.from_env()
     session_id = session or new_session_id()
-    services = Services.from_settings(settings)
-    tracing = Tracing.from_settings(settings)
-    callbacks = [tracing.handler()] if tracing else []
-    metadata = Tracing.metadata(session_id, None, Context().prompt_version) if tracing else {}
-    with open_checkpointer(settings) as checkpointer:
-        graph = build_graph(services).compile(checkpointer=checkpointer)
-        try:
-            final: dict[str, Any] = {}
-            streamed = False
-            config = run_config(session_id, callbacks, metadata)
-            for kind, payload in stream_answer(graph, question, session_id, config=config):
-                if kind == "token" and not as_json:
-                    typer.echo(payload, nl=False)
-                    streamed = True
-                elif kind == "final":
-                    final = payload
-        except InvalidSessionIdError as exc:
-            raise typer.BadParameter(str(exc), param_hint="--session") from exc
-        finally:
-            if tracing:
-                tracing.shutdown()  # bounded: a down Langfuse host cannot hang the CLI
+    try:
+        validate_session_id(session_id)
+    except InvalidSessionIdError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--session") from exc
+    answer, streamed = asyncio.run(_ask(question, session_id, stream=not as_json))
     if as_json:
-        typer.echo(json.dumps({**final, "session": session_id}, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps({**answer, "session": session_id}, indent=2, ensure_ascii=False))
         return
     # Streamed tokens are the raw model text; print the checked answer when it differs
     # (removed citations, refusals, fallbacks that never reached the model).
     typer.echo("\n" if streamed else "", nl=False)
-    if not streamed or final.get("outcome") != "answered":
-        typer.echo(final.get("answer", ""))
-    for c in final.get("citations") or []:
+    if not streamed or answer["outcome"] != "answered":
+        typer.echo(answer["answer"])
+    for c in answer["citations"]:
         page = f" p.{c['page']}" if c.get("page") else ""
         typer.echo(f"  [{c['index']}] {c['source']}{page} — {c['heading']}")
-    typer.echo(f"({final.get('outcome')}; session {session_id})", err=True)
+    typer.echo(f"({answer['outcome']}; session {session_id})", err=True)
+
+
+async def _ask(question: str, session_id: str, stream: bool) -> tuple[Answer, bool]:
+    """The answer, and whether any of it was printed while it streamed."""
+    from graph.answerer import open_answerer
+    from graph.services import Services
+    from observability.tracing import Tracing
+
+    settings = Settings.from_env()
+    services = Services.from_settings(settings)
+    tracing = Tracing.from_settings(settings)
+    streamed = False
+    try:
+        async with open_answerer(settings, services, tracing) as answerer:
+            async for event in answerer.stream(question, session_id):
+                if not isinstance(event, str):
+                    answer = event
+                elif stream:
+                    typer.echo(event, nl=False)
+                    streamed = True
+    finally:
+        if tracing:
+            tracing.shutdown()  # bounded: a down Langfuse host cannot hang the CLI
+    return answer, streamed

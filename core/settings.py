@@ -59,6 +59,14 @@ class Settings:
     rerank_top_n: int = 20
     rerank_timeout_ms: int = 300
 
+    # Answer graph (defaults of graph.context.Context; Studio can override them per run)
+    top_k: int = 5  # passages given to the LLM
+    retrieve_k: int = 20  # fused candidates to rerank
+    relevance_floor: float = 0.25
+    personal_relevance_floor: float = 0.1
+    rewrite_timeout_s: float = 20.0
+    history_turns: int = 3
+
     # LLMs: "auto" = Groq when GROQ_API_KEY is set, then the local model; or an explicit chain
     # such as "groq/llama-3.1-8b-instant,local/qwen2.5-1.5b".
     llm: str = "auto"
@@ -129,6 +137,15 @@ class Settings:
         settings = cls(**values)
         return replace(settings, **overrides) if overrides else settings
 
+    def secret_values(self) -> list[str]:
+        """Every configured secret (for log redaction): the fields hidden from ``repr``."""
+        values: list[str] = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not f.repr and value:
+                values += list(value) if isinstance(value, tuple) else [str(value)]
+        return values
+
     def describe(self) -> dict[str, str]:
         """Settings safe to show (health, logs): secrets are reported as set/unset only."""
         shown: dict[str, str] = {}
@@ -154,6 +171,12 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("rerank_model_dir", "RAG_RERANK_MODEL_DIR", Path),
     ("rerank_top_n", "RAG_RERANK_TOP_N", int),
     ("rerank_timeout_ms", "RAG_RERANK_TIMEOUT_MS", int),
+    ("top_k", "RAG_TOP_K", int),
+    ("retrieve_k", "RAG_RETRIEVE_K", int),
+    ("relevance_floor", "RAG_RELEVANCE_FLOOR", float),
+    ("personal_relevance_floor", "RAG_PERSONAL_RELEVANCE_FLOOR", float),
+    ("rewrite_timeout_s", "RAG_REWRITE_TIMEOUT_S", float),
+    ("history_turns", "RAG_HISTORY_TURNS", int),
     ("llm", "RAG_LLM", str),
     ("groq_model", "RAG_GROQ_MODEL", str),
     ("local_model", "RAG_LOCAL_MODEL", str),

@@ -27,9 +27,12 @@ from evals.ragas_metrics import RagasScorer
 from evals.recording import RecordingRetriever
 from evals.references import ResolvedReferences, resolve_all
 from evals.result import EvalResult
-from evals.runner import CaseRun, Graph, run_full, run_retrieval_only
+from evals.runner import CaseRun, run_full, run_retrieval_only
 from evals.scoring import Mode, Scores, score_run
-from graph.builder import build_graph
+from graph.answerer import Answerer
+from graph.builder import compile_graph
+from graph.context import Context
+from graph.node_names import Node
 from graph.services import Services
 from knowledge import snapshot
 from knowledge.ingest import ingest
@@ -87,15 +90,19 @@ def eval_services(services: Services, mode: Mode) -> tuple[Services, RecordingRe
     return Services(recorder, services.guard, llm), recorder
 
 
-def compile_graph(services: Services, mode: Mode) -> Graph:
-    return build_graph(services).compile(
-        checkpointer=InMemorySaver(),
-        interrupt_before=["generate"] if mode == "retrieval_only" else None,
+def eval_answerer(services: Services, settings: Settings, mode: Mode) -> Answerer:
+    """The product's graph and context; sessions in memory, stopped before generate in
+    retrieval-only mode."""
+    graph = compile_graph(
+        services,
+        InMemorySaver(),
+        interrupt_before=[Node.GENERATE] if mode == "retrieval_only" else None,
     )
+    return Answerer(graph, Context.from_settings(settings))
 
 
-def run_cases(
-    graph: Graph,
+async def run_cases(
+    answerer: Answerer,
     recorder: RecordingRetriever,
     cases: Sequence[EvalCase],
     mode: Mode,
@@ -105,7 +112,7 @@ def run_cases(
     run_case = run_full if mode == "full" else run_retrieval_only
     results: dict[str, CaseRun] = {}
     for n, case in enumerate(cases, start=1):
-        results[case.id] = run_case(graph, recorder, case, f"eval-{run_number}-{case.id}")
+        results[case.id] = await run_case(answerer, recorder, case, f"eval-{run_number}-{case.id}")
         done = results[case.id]
         progress(
             f"run {run_number} [{n}/{len(cases)}] {case.id}: {done.outcome} "
@@ -159,12 +166,13 @@ def measure(config: EvalConfig, make_services: MakeServices, progress: Progress)
             provider.model()  # load now: the first case's latency must not include model loading
         judged = config.mode == "full"  # retrieval-only has no answers to judge
         judge = Judge.from_spec(config.judge, settings) if config.judge and judged else None
-        graph = compile_graph(services, config.mode)
+        answerer = eval_answerer(services, settings, config.mode)
         seconds["setup"] = time.perf_counter() - started
         runs = []
         for number in range(1, config.runs + 1):
             phase = time.perf_counter()
-            runs.append(run_cases(graph, recorder, cases, config.mode, number, progress))
+            run = run_cases(answerer, recorder, cases, config.mode, number, progress)
+            runs.append(asyncio.run(run))
             seconds[f"run_{number}"] = time.perf_counter() - phase
         phase = time.perf_counter()
         scores = asyncio.run(score_all(cases, refs, runs, config.mode, judge, progress))

@@ -7,7 +7,10 @@ graph.
 
 from __future__ import annotations
 
+from langchain_core.embeddings import Embeddings
+
 from graph.services import Retriever
+from knowledge.rerank import Reranker
 from knowledge.retriever import RetrievedChunk
 from knowledge.snapshot import Snapshot
 
@@ -20,6 +23,17 @@ class RecordingRetriever:
     @property
     def corpus(self) -> Snapshot:
         return self.inner.corpus
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self.inner.embeddings
+
+    @property
+    def reranker(self) -> Reranker:
+        return self.inner.reranker
+
+    def search(self, query: str, k: int = 5, rerank: bool = True) -> list[RetrievedChunk]:
+        return self.inner.search(query, k, rerank)
 
     def reset(self) -> None:
         self.last_ranking = []

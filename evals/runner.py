@@ -13,15 +13,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from langgraph.graph.state import CompiledStateGraph
-
 from evals.dataset import EvalCase
 from evals.recording import RecordingRetriever
-from graph.answer import run_config, stream_answer
-from graph.context import Context
-from graph.state import InputState, OutputState, State
-
-Graph = CompiledStateGraph[State, Context, InputState, OutputState]
+from graph.answerer import Answerer, session_config
+from graph.node_names import Node
 
 # What a run that reached ``generate`` in retrieval-only mode counts as: the graph would answer.
 WOULD_ANSWER = "answered"
@@ -58,36 +53,32 @@ class CaseRun:
         }
 
 
-def _state(graph: Graph, session_id: str) -> dict[str, Any]:
-    return dict(graph.get_state(run_config(session_id)).values)
-
-
-def _ask_streaming(
-    graph: Graph, question: str, session_id: str
+async def _ask_streaming(
+    answerer: Answerer, question: str, session_id: str
 ) -> tuple[dict[str, Any], float | None]:
     """The final output and the time to the first answer token (None when none was streamed)."""
     started = time.perf_counter()
     first_token: float | None = None
     final: dict[str, Any] = {}
-    for kind, payload in stream_answer(graph, question, session_id):
-        if kind == "token" and first_token is None:
+    async for event in answerer.stream(question, session_id):
+        if not isinstance(event, str):
+            final = dict(event)
+        elif first_token is None:
             first_token = time.perf_counter() - started
-        elif kind == "final":
-            final = payload
     return final, first_token
 
 
-def run_full(
-    graph: Graph, recorder: RecordingRetriever, case: EvalCase, session_id: str
+async def run_full(
+    answerer: Answerer, recorder: RecordingRetriever, case: EvalCase, session_id: str
 ) -> CaseRun:
     session_started = time.perf_counter()
     for turn in case.history:
-        _ask_streaming(graph, turn, session_id)
+        await answerer.ask(turn, session_id)
     recorder.reset()
     started = time.perf_counter()
-    final, first_token = _ask_streaming(graph, case.question, session_id)
+    final, first_token = await _ask_streaming(answerer, case.question, session_id)
     seconds = time.perf_counter() - started
-    state = _state(graph, session_id)
+    state = await answerer.state(session_id)
     return CaseRun(
         case_id=case.id,
         outcome=str(final.get("outcome") or ""),
@@ -103,17 +94,17 @@ def run_full(
     )
 
 
-def run_retrieval_only(
-    graph: Graph, recorder: RecordingRetriever, case: EvalCase, session_id: str
+async def run_retrieval_only(
+    answerer: Answerer, recorder: RecordingRetriever, case: EvalCase, session_id: str
 ) -> CaseRun:
     question = " ".join((*case.history, case.question))
     recorder.reset()
     started = time.perf_counter()
-    graph.invoke(InputState(question=question), run_config(session_id), context=Context())
+    await answerer.ask(question, session_id)  # stops before generate (interrupt_before)
     seconds = time.perf_counter() - started
-    snapshot = graph.get_state(run_config(session_id))
+    snapshot = await answerer.graph.aget_state(session_config(session_id))
     state = dict(snapshot.values)
-    reached_llm = "generate" in snapshot.next
+    reached_llm = Node.GENERATE in snapshot.next
     return CaseRun(
         case_id=case.id,
         outcome=WOULD_ANSWER if reached_llm else str(state.get("outcome") or ""),

@@ -1,20 +1,32 @@
-"""Asking the compiled graph a question in a session: the one entry point for CLI and server."""
+"""The one way to ask the answer graph a question in a session: the CLI, the service and the evals
+all go through ``Answerer.stream``.
+
+It yields the answer's tokens as ``generate`` produces them, then the one output shape
+(``graph.state.Answer``). The run's config is made here (session, tracing and metrics callbacks,
+trace metadata), never taken from a caller, so nothing inside the graph reaches a caller's
+callbacks: node inputs, retrieved passages and prompts stay internal.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any, cast
 
-from langchain_core.messages import AIMessageChunk
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage
 from langchain_core.runnables import RunnableConfig
-from langgraph.graph.state import CompiledStateGraph
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
+from core.settings import Settings
+from graph.builder import Graph, compile_graph
 from graph.context import Context
-from graph.sessions import validate_session_id
-from graph.state import InputState, OutputState, State
-
-# Only these nodes' LLM tokens are answer text; rewrite's tokens are internal.
-ANSWER_NODES = frozenset({"generate"})
+from graph.node_names import ANSWER_NODES, Node
+from graph.services import Services
+from graph.sessions import open_checkpointer, validate_session_id
+from graph.state import Answer, to_answer
+from observability.tracing import Tracing
 
 
 def answer_token(payload: Any) -> str | None:
@@ -31,49 +43,94 @@ def answer_token(payload: Any) -> str | None:
     return None
 
 
-def run_config(
-    session_id: str, callbacks: list[Any] | None = None, metadata: dict[str, Any] | None = None
-) -> RunnableConfig:
-    return {
-        "configurable": {"thread_id": validate_session_id(session_id)},
-        "callbacks": callbacks or [],
-        "metadata": metadata or {},
-    }
+def session_config(session_id: str) -> RunnableConfig:
+    return {"configurable": {"thread_id": validate_session_id(session_id)}}
 
 
-def ask(
-    graph: CompiledStateGraph[State, Context, InputState, OutputState],
-    question: str,
-    session_id: str,
-    context: Context | None = None,
-) -> dict[str, Any]:
-    result = graph.invoke(
-        {"question": question}, run_config(session_id), context=context or Context()
-    )
-    return dict(result)
+@dataclass(frozen=True)
+class Answerer:
+    graph: Graph
+    context: Context
+    tracing: Tracing | None = None
+    observers: Sequence[BaseCallbackHandler] = ()  # e.g. the service's Prometheus callback
+
+    def run_config(
+        self, session_id: str, user: str | None = None, trace_id: str | None = None
+    ) -> RunnableConfig:
+        config = session_config(session_id)
+        callbacks: list[Any] = list(self.observers)
+        if self.tracing is not None:
+            callbacks.append(self.tracing.handler(trace_id))
+            prompt = self.context.prompt_version
+            config["metadata"] = self.tracing.metadata(session_id, user, prompt)
+        config["callbacks"] = callbacks
+        return config
+
+    async def stream(
+        self,
+        question: str,
+        session_id: str,
+        *,
+        user: str | None = None,
+        trace_id: str | None = None,
+    ) -> AsyncIterator[str | Answer]:
+        """Answer tokens (``str``) while they are generated, then the ``Answer``."""
+        values: dict[str, Any] = {}
+        async for mode, payload in self.graph.astream(
+            {"question": question},
+            self.run_config(session_id, user, trace_id),
+            context=self.context,
+            stream_mode=["messages", "values"],
+        ):
+            if mode == "messages":
+                token = answer_token(payload)
+                if token:
+                    yield token
+            else:
+                values = cast(dict[str, Any], payload)
+        yield to_answer(values)
+
+    async def ask(self, question: str, session_id: str, **run: Any) -> Answer:
+        answer: Answer | None = None
+        async for event in self.stream(question, session_id, **run):
+            if not isinstance(event, str):
+                answer = event
+        assert answer is not None  # stream always ends with the answer
+        return answer
+
+    async def state(self, session_id: str) -> dict[str, Any]:
+        """The session's last state: the conversation and the last turn's fields."""
+        snapshot = await self.graph.aget_state(session_config(session_id))
+        return dict(snapshot.values) if snapshot else {}
+
+    async def conversation(self, session_id: str) -> list[str]:
+        """The session's messages so far, oldest first."""
+        state = await self.state(session_id)
+        return [str(m.content) for m in state.get("messages", [])]
+
+    async def record(self, session_id: str, question: str, answer: Answer) -> None:
+        """A turn answered without running the graph (a cached answer) still joins the session."""
+        turn = {"question": question, **answer}
+        messages = [HumanMessage(question), AIMessage(answer["answer"])]
+        await self.graph.aupdate_state(
+            session_config(session_id), {**turn, "messages": messages}, as_node=Node.GENERATE
+        )
+
+    async def forget(self, session_id: str) -> None:
+        """Delete the session's whole conversation from the session store."""
+        checkpointer = self.graph.checkpointer
+        if isinstance(checkpointer, BaseCheckpointSaver):
+            await checkpointer.adelete_thread(validate_session_id(session_id))
 
 
-def stream_answer(
-    graph: CompiledStateGraph[State, Context, InputState, OutputState],
-    question: str,
-    session_id: str,
-    context: Context | None = None,
-    config: RunnableConfig | None = None,
-) -> Iterator[tuple[str, Any]]:
-    """Yields ``("token", text)`` while the answer is generated, then ``("final", output)``.
-    ``config`` (from ``run_config``) carries callbacks such as tracing."""
-    final: dict[str, Any] = {}
-    events: Iterator[tuple[str, Any]] = graph.stream(  # type: ignore[assignment]
-        {"question": question},
-        config or run_config(session_id),
-        context=context or Context(),
-        stream_mode=["messages", "values"],
-    )
-    for mode, payload in events:
-        if mode == "messages":
-            token = answer_token(payload)
-            if token:
-                yield "token", token
-        elif mode == "values":
-            final = dict(payload)
-    yield "final", {k: final.get(k) for k in ("answer", "citations", "outcome", "reason")}
+@asynccontextmanager
+async def open_answerer(
+    settings: Settings,
+    services: Services,
+    tracing: Tracing | None = None,
+    observers: Sequence[BaseCallbackHandler] = (),
+) -> AsyncIterator[Answerer]:
+    """The graph compiled with the session store, for as long as the store is open."""
+    async with open_checkpointer(settings) as checkpointer:
+        graph = compile_graph(services, checkpointer)
+        yield Answerer(graph, Context.from_settings(settings), tracing, observers)

@@ -1,14 +1,19 @@
 """Run-time settings of the graph, shown (and overridable) in LangGraph Studio.
 
-Defaults come from the environment through ``core.settings`` and the versioned prompt files; a
-caller may override any of them per run (``context=...``).
+``Context.from_settings`` is the one way the product builds a context: the numbers come from the
+environment through ``core.settings`` (whose defaults are also this class's defaults, so Studio
+shows the same values), the prompts from the versioned files. ``prompt_version`` is computed from
+the prompt text actually used, so a prompt edited in Studio is never reported as the shipped one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
+from core.settings import Settings
 from prompts import ANSWER, REWRITE
+
+_DEFAULTS = Settings()
 
 
 @dataclass(kw_only=True)
@@ -21,21 +26,21 @@ class Context:
         default=REWRITE.text,
         metadata={"description": "System prompt of the rewrite node (follow-up → standalone)."},
     )
-    prompt_version: str = field(
-        default=f"{ANSWER.fingerprint}+{REWRITE.fingerprint}",
-        metadata={"description": "Reported with every answer; part of cache keys."},
+    top_k: int = field(
+        default=_DEFAULTS.top_k, metadata={"description": "Passages given to the LLM."}
     )
-    top_k: int = field(default=5, metadata={"description": "Passages given to the LLM."})
-    retrieve_k: int = field(default=20, metadata={"description": "Fused candidates to rerank."})
+    retrieve_k: int = field(
+        default=_DEFAULTS.retrieve_k, metadata={"description": "Fused candidates to rerank."}
+    )
     relevance_floor: float = field(
-        default=0.25,
+        default=_DEFAULTS.relevance_floor,
         metadata={
             "description": "Minimum dense cosine similarity of the best passage for a general "
             "question; below it the graph answers no_answer without calling the LLM."
         },
     )
     personal_relevance_floor: float = field(
-        default=0.1,
+        default=_DEFAULTS.personal_relevance_floor,
         metadata={
             "description": "The same floor for questions about the user (I, my, me): those get "
             "the benefit of the doubt, e.g. 'Do I have a PhD?' barely resembles an Education "
@@ -43,8 +48,23 @@ class Context:
         },
     )
     rewrite_timeout_s: float = field(
-        default=20.0, metadata={"description": "Time box of the rewrite node."}
+        default=_DEFAULTS.rewrite_timeout_s, metadata={"description": "Time box of rewrite."}
     )
     history_turns: int = field(
-        default=3, metadata={"description": "Previous Q/A turns the rewrite node sees."}
+        default=_DEFAULTS.history_turns,
+        metadata={"description": "Previous Q/A turns the rewrite and generate nodes see."},
     )
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Context:
+        """Every field that has a setting of the same name takes the configured value."""
+        configured = {f.name for f in fields(Settings)}
+        return cls(
+            **{f.name: getattr(settings, f.name) for f in fields(cls) if f.name in configured}
+        )
+
+    @property
+    def prompt_version(self) -> str:
+        """Reported with every answer (traces) and part of cache keys."""
+        answer = ANSWER.fingerprint_of(self.answer_prompt)
+        return f"{answer}+{REWRITE.fingerprint_of(self.rewrite_prompt)}"

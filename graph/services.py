@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+from langchain_core.embeddings import Embeddings
+
 from core.settings import Settings
+from knowledge.rerank import Reranker
 from knowledge.retriever import HybridRetriever, RetrievedChunk
 from knowledge.snapshot import Snapshot
 from llm.chain import ProviderChain
@@ -15,12 +18,22 @@ from safety.verdict import Verdict
 
 
 class Retriever(Protocol):
+    """What the nodes (retrieve, rerank) and the service (search, ingest, health) use."""
+
     @property
     def corpus(self) -> Snapshot: ...
+
+    @property
+    def embeddings(self) -> Embeddings: ...
+
+    @property
+    def reranker(self) -> Reranker: ...
 
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]: ...
 
     def rerank(self, query: str, results: list[RetrievedChunk]) -> list[RetrievedChunk]: ...
+
+    def search(self, query: str, k: int = 5, rerank: bool = True) -> list[RetrievedChunk]: ...
 
 
 class Guard(Protocol):

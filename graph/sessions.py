@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -42,29 +41,8 @@ def _ttl(settings: Settings) -> dict[str, Any]:
     return {"default_ttl": settings.session_ttl_minutes, "refresh_on_read": True}
 
 
-@contextmanager
-def open_checkpointer(settings: Settings) -> Iterator[BaseCheckpointSaver[Any]]:
-    if settings.redis_url:
-        from langgraph.checkpoint.redis import RedisSaver
-
-        with RedisSaver.from_conn_string(settings.redis_url, ttl=_ttl(settings)) as redis_saver:
-            redis_saver.setup()
-            yield redis_saver
-        return
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(settings.data_dir / "sessions.sqlite", check_same_thread=False)
-    try:
-        sqlite_saver = SqliteSaver(conn)
-        sqlite_saver.setup()
-        yield sqlite_saver
-    finally:
-        conn.close()
-
-
 @asynccontextmanager
-async def open_async_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[Any]]:
+async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointSaver[Any]]:
     if settings.redis_url:
         from langgraph.checkpoint.redis.aio import AsyncRedisSaver
 

@@ -16,6 +16,7 @@ from graph.context import Context
 from graph.state import Citation, State
 from nodes.citations import citation_for
 from nodes.history import record_turn
+from prompts.replies import PASSAGES_ONLY, SEARCH_UNAVAILABLE
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +30,10 @@ def fallback(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     log.warning("fallback answer (%s): %s", category, error)
     documents = state.get("documents", [])[:PASSAGES]
     if not documents:
-        answer = "Sorry, I can't search your documents right now. Please try again shortly."
+        answer = SEARCH_UNAVAILABLE
         citations: list[Citation] = []
     else:
-        lines = ["I can't write a full answer right now. The most relevant passages I found:"]
+        lines = [PASSAGES_ONLY]
         citations = []
         for n, doc in enumerate(documents, start=1):
             excerpt = " ".join(str(doc["text"]).split())[:EXCERPT_CHARS]

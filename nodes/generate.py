@@ -19,7 +19,7 @@ from graph.state import State
 from llm.chain import AllProvidersFailedError, ProviderChain
 from nodes.citations import attribute, resolve_citations
 from nodes.history import recent_turns, record_turn
-from nodes.rerank import NO_ANSWER
+from prompts.replies import NOT_FOUND, says_not_found
 
 # Small local models follow an instruction better when it is repeated after the question; an
 # insistent "say you can't find it" here made them refuse answerable questions, so the not-found
@@ -44,11 +44,6 @@ def format_documents(documents: list[dict[str, Any]]) -> str:
     return "<documents>\n" + "\n".join(blocks) + "\n</documents>"
 
 
-def says_not_found(answer: str) -> bool:
-    lowered = answer.lower()
-    return "can't find that in your documents" in lowered or "cannot find that in your" in lowered
-
-
 def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
     def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         ctx = runtime.context
@@ -67,7 +62,7 @@ def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dic
         if not citations:
             answer, citations = attribute(answer, documents)
         if says_not_found(answer) or not answer:
-            answer, citations, outcome = NO_ANSWER, [], "no_answer"
+            answer, citations, outcome = NOT_FOUND, [], "no_answer"
         else:
             outcome = "answered"
         return {

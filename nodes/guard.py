@@ -1,4 +1,4 @@
-"""guard: screen the question before any retrieval or LLM call."""
+"""guard: screen the question before any retrieval or LLM call, and start the turn afresh."""
 
 from __future__ import annotations
 
@@ -10,31 +10,17 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.services import Guard
-from graph.state import State
+from graph.state import State, empty_turn
+from prompts.replies import REFUSAL
 
 log = logging.getLogger(__name__)
-
-REFUSAL = (
-    "Sorry, I can't help with that request. I can answer questions about your documents — "
-    "for example your experience, education, grades or certificates."
-)
 
 
 def make_guard(input_guard: Guard) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
     def guard(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         question = state["question"].strip()
         # Per-turn fields start empty on every turn (the checkpointer keeps the last turn's).
-        fresh: dict[str, Any] = {
-            "question": question,
-            "search_query": question,
-            "documents": [],
-            "citations": [],
-            "answer": "",
-            "reason": "",
-            "error": "",
-            "provider": "",
-            "outcome": "answered",
-        }
+        fresh = {**empty_turn(), "question": question, "search_query": question}
         verdict = input_guard.check(question)
         if verdict.blocked:
             # The attacker gets a polite refusal; which rule fired goes to logs and traces only.

@@ -17,9 +17,7 @@ from graph.services import Retriever
 from graph.state import State
 from knowledge.retriever import RetrievedChunk
 from nodes.history import record_turn
-
-NO_ANSWER = "I can't find that in your documents."
-
+from prompts.replies import NOT_FOUND
 
 _PERSONAL = re.compile(r"\b(i|me|my|mine|myself|i'm|i've|i'd)\b", re.IGNORECASE)
 
@@ -45,9 +43,9 @@ def make_rerank(retriever: Retriever) -> Callable[[State, Runtime[Context]], dic
             return {
                 "documents": ranked,
                 "outcome": "no_answer",
-                "answer": NO_ANSWER,
+                "answer": NOT_FOUND,
                 "reason": "no_relevant_passages",
-                "messages": record_turn(state, NO_ANSWER),
+                "messages": record_turn(state, NOT_FOUND),
             }
         return {"documents": ranked}
 

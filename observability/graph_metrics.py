@@ -10,9 +10,8 @@ from uuid import UUID
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
 
-from server.metrics import Metrics
-
-NODES = frozenset({"guard", "rewrite", "hybrid-retrieve", "rerank", "generate", "fallback"})
+from graph.node_names import NODES
+from observability.metrics import Metrics
 
 
 class MetricsObserver(BaseCallbackHandler):

@@ -29,6 +29,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from graph.state import Answer
 from llm.breaker import BreakerState
 
 # Answers take seconds (retrieval, rerank, an LLM), so the buckets reach a minute.
@@ -97,6 +98,17 @@ class Metrics:
 
     def set_breaker_state(self, provider: str, state: BreakerState) -> None:
         self.breaker_state.labels(provider=provider).set(BREAKER_VALUES[state])
+
+    def count_answer(self, answer: Answer, *, cached: bool) -> None:
+        """Cache hit or miss; for answers the graph produced, guard blocks and fallbacks."""
+        if cached:
+            self.cache_hits.labels("response").inc()
+            return
+        self.cache_misses.labels("response").inc()
+        if answer["outcome"] == "blocked":
+            self.guard_blocks.inc()
+        elif answer["outcome"] == "fallback":
+            self.fallbacks.labels(answer["reason"] or "unknown").inc()
 
 
 def route_template(scope: Scope) -> str:

@@ -1,7 +1,8 @@
 """The local classifier layer: hashed character + word n-grams -> logistic regression.
 
 The model file (``safety/model/guard-classifier.npz``) holds the weights as float16, the bias,
-the decision threshold and the feature settings; it is written by ``python -m safety.train``.
+the decision threshold and the feature settings; it is written by
+``python -m safety.training.train``.
 Features come from scikit-learn's stateless ``HashingVectorizer`` (nothing is fitted), so the
 file is all there is to the model. It is loaded once per process.
 """

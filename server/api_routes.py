@@ -11,13 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.settings import Settings
-from graph.sessions import InvalidSessionIdError, validate_session_id
 from knowledge.ingest import ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
-from server.feedback import FeedbackIn, FeedbackStore
-from server.limits import QuestionError, validate_question
-from server.ratelimit import client_ip, rate_limit_error
+from server.feedback import FeedbackIn
+from server.request_checks import check_question, check_rate_limits, check_session_id
+from server.state import AppStateDep
 
 router = APIRouter()
 
@@ -31,29 +30,17 @@ class RetrieveIn(BaseModel):
     rerank: bool = True
 
 
-async def rate_limit(request: Request) -> None:
-    """Per-IP request rate, for routes without a session."""
-    decision = await request.app.state.rate_limiter.check(client_ip(request.scope))
-    if not decision.allowed:
-        request.app.state.metrics.rate_limit_rejections.labels(decision.limit_name).inc()
-        raise rate_limit_error(decision)
-
-
 @router.post("/retrieve", tags=["knowledge"])
 async def retrieve(
     body: RetrieveIn,
     request: Request,
+    state: AppStateDep,
     _: Annotated[Principal, Depends(require_client)],
 ) -> dict[str, Any]:
     """Ranked chunks for a query, as `rag search` prints them."""
-    await rate_limit(request)
-    try:
-        query = validate_question(body.query, request.app.state.settings)
-    except QuestionError as exc:
-        raise HTTPException(422, str(exc).replace("question", "query", 1)) from exc
-    results = await run_in_threadpool(
-        request.app.state.services.retriever.search, query, body.k, body.rerank
-    )
+    await check_rate_limits(state, request)
+    query = check_question(body.query, state.settings, name="query")
+    results = await run_in_threadpool(state.services.retriever.search, query, body.k, body.rerank)
     return {"query": query, "results": [r.to_dict() for r in results]}
 
 
@@ -74,11 +61,11 @@ def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str
 @router.post("/ingest", tags=["knowledge"])
 async def ingest_files(
     files: list[UploadFile],
-    request: Request,
+    state: AppStateDep,
     _: Annotated[Principal, Depends(require_admin)],
 ) -> dict[str, Any]:
     """Upload documents (admin): the same incremental pipeline as `rag ingest`."""
-    settings: Settings = request.app.state.settings
+    settings = state.settings
     uploads = settings.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
     checked = []
@@ -90,34 +77,30 @@ async def ingest_files(
         path = uploads / name
         path.write_bytes(content)
         paths.append(path)
-    report = await run_in_threadpool(ingest, paths, settings, request.app.state.embeddings)
+    embeddings = state.services.retriever.embeddings
+    report = await run_in_threadpool(ingest, paths, settings, embeddings)
     return report.to_dict()
 
 
 @router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
 async def delete_session(
     session_id: str,
-    request: Request,
+    state: AppStateDep,
     _: Annotated[Principal, Depends(require_client)],
 ) -> None:
     """Forget a conversation (its whole history)."""
-    try:
-        validate_session_id(session_id)
-    except InvalidSessionIdError as exc:
-        raise HTTPException(422, f"invalid session id: {exc}") from exc
-    await request.app.state.checkpointer.adelete_thread(session_id)
+    await state.answerer.forget(check_session_id(session_id))
 
 
 @router.post("/feedback", status_code=201, tags=["feedback"])
 async def add_feedback(
     body: FeedbackIn,
-    request: Request,
+    state: AppStateDep,
     principal: Annotated[Principal, Depends(require_client)],
 ) -> dict[str, Any]:
     """Score an answer (1 = helpful, 0 = not) by its run id and/or session."""
-    store: FeedbackStore = request.app.state.feedback
     feedback_id = await run_in_threadpool(
-        lambda: store.add(
+        lambda: state.feedback.add(
             run_id=body.run_id,
             session_id=body.session_id,
             score=body.score,
@@ -125,7 +108,6 @@ async def add_feedback(
             principal=principal.name,
         )
     )
-    tracing = request.app.state.tracing
-    if tracing is not None and body.run_id is not None:
-        tracing.score(body.run_id.hex, body.score, body.comment)
+    if state.tracing is not None and body.run_id is not None:
+        state.tracing.score(body.run_id.hex, body.score, body.comment)
     return {"id": feedback_id}

@@ -11,8 +11,8 @@
   anonymous ``dev`` principal with the admin role, so a local single-user run can ingest.
   Once any credential is configured, dev mode no longer opens anything.
 
-The dependencies read ``request.app.state.settings`` (a ``Settings``) and, for the login route,
-``request.app.state.users`` (a ``UserStore``).
+The dependencies take the settings and, for the login route, the user store from the application
+state (``server.state``).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 import jwt
 from fastapi import APIRouter, Depends, HTTPException, Request, Security, status
@@ -30,6 +30,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, OAuth2PasswordR
 from pydantic import BaseModel
 
 from core.settings import Settings
+from server.state import app_settings, user_store
 from server.users import ROLES, Role, UserStore
 
 log = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def dev_anonymous(settings: Settings) -> bool:
 # ``async``: nothing here blocks (no I/O, microseconds of hashing), so no thread-pool hop.
 async def require_client(
     request: Request,
+    settings: Annotated[Settings, Depends(app_settings)],
     api_key: Annotated[str | None, Security(api_key_header)],
     token: Annotated[str | None, Security(bearer_token)],
 ) -> Principal:
@@ -139,13 +141,14 @@ async def require_client(
 
     The principal is also left on ``request.state`` for handlers that trace or log who asked.
     """
-    principal = _authenticate(request, api_key, token)
+    principal = _authenticate(request, settings, api_key, token)
     request.state.principal = principal
     return principal
 
 
-def _authenticate(request: Request, api_key: str | None, token: str | None) -> Principal:
-    settings = _state(request, "settings", Settings)
+def _authenticate(
+    request: Request, settings: Settings, api_key: str | None, token: str | None
+) -> Principal:
     if dev_anonymous(settings):
         return DEV_PRINCIPAL
     if api_key is not None:
@@ -183,13 +186,15 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 # the event loop.
 @router.post("/token")
 def issue_token(
-    request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    settings: Annotated[Settings, Depends(app_settings)],
+    users: Annotated[UserStore, Depends(user_store)],
 ) -> TokenOut:
     """OAuth2 password flow: form fields ``username`` and ``password`` -> a bearer JWT."""
-    settings = _state(request, "settings", Settings)
     if not settings.jwt_secret:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "RAG_JWT_SECRET is not set")
-    user = _state(request, "users", UserStore).authenticate(form.username, form.password)
+    user = users.authenticate(form.username, form.password)
     if user is None:
         log.warning("failed login for %r from %s", form.username, _client_host(request))
         raise _unauthorized("wrong username or password")
@@ -206,13 +211,3 @@ def _unauthorized(detail: str) -> HTTPException:
 
 def _client_host(request: Request) -> str:
     return request.client.host if request.client else "unknown"
-
-
-T = TypeVar("T")
-
-
-def _state(request: Request, name: str, kind: type[T]) -> T:
-    value = getattr(request.app.state, name, None)
-    if not isinstance(value, kind):
-        raise RuntimeError(f"app.state.{name} must be a {kind.__name__}")
-    return value

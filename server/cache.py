@@ -14,9 +14,11 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import cast
 
 from redis.asyncio import Redis
+
+from graph.state import Answer
 
 log = logging.getLogger(__name__)
 
@@ -37,11 +39,11 @@ class ResponseCache:
         self.ttl_s = ttl_s
         self.redis = redis
         self.max_local = max_local
-        self._local: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        self._local: OrderedDict[str, tuple[float, Answer]] = OrderedDict()
         self.hits = {"local": 0, "redis": 0}
         self.misses = 0
 
-    async def get(self, key: str) -> dict[str, Any] | None:
+    async def get(self, key: str) -> Answer | None:
         entry = self._local.get(key)
         if entry is not None and entry[0] > time.monotonic():
             self._local.move_to_end(key)
@@ -54,14 +56,14 @@ class ResponseCache:
                 log.warning("response cache: redis get failed: %s", exc)
                 raw = None
             if raw is not None:
-                value: dict[str, Any] = json.loads(raw)
+                value = cast(Answer, json.loads(raw))
                 self._store_local(key, value)
                 self.hits["redis"] += 1
                 return value
         self.misses += 1
         return None
 
-    async def set(self, key: str, value: dict[str, Any]) -> None:
+    async def set(self, key: str, value: Answer) -> None:
         self._store_local(key, value)
         if self.redis is not None:
             try:
@@ -76,7 +78,7 @@ class ResponseCache:
             "misses": self.misses,
         }
 
-    def _store_local(self, key: str, value: dict[str, Any]) -> None:
+    def _store_local(self, key: str, value: Answer) -> None:
         self._local[key] = (time.monotonic() + self.ttl_s, value)
         self._local.move_to_end(key)
         while len(self._local) > self.max_local:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from graph.sessions import validate_session_id
 from server.db import Database, Row, as_datetime
-from server.limits import control_character
+from server.questions import control_character
 
 MAX_COMMENT_CHARS = 2000
 

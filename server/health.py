@@ -1,17 +1,20 @@
-"""Liveness, readiness (what answering needs) and a detailed view of every dependency."""
+"""What operators and orchestrators call: liveness, readiness (what answering needs), a detailed
+view of every dependency, and the Prometheus metrics."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse, Response
 from redis.asyncio import Redis
 
+from observability.metrics import metrics_response
 from server.auth import Principal, require_client
+from server.state import AppState, AppStateDep
 
-router = APIRouter(prefix="/health", tags=["health"])
+router = APIRouter(tags=["health"])
 
 CHECK_TIMEOUT_S = 1.0
 
@@ -28,51 +31,55 @@ async def _redis_ok(url: str | None) -> bool | None:
         await client.aclose()
 
 
-def _corpus(request: Request) -> dict[str, Any]:
+def _corpus(state: AppState) -> dict[str, Any]:
     try:
-        corpus = request.app.state.services.retriever.corpus
+        corpus = state.services.retriever.corpus
     except Exception as exc:  # an unreadable index is a readiness failure, not a crash
         return {"ok": False, "error": type(exc).__name__}
     return {"ok": bool(corpus.chunks), "version": corpus.version, "chunks": len(corpus.chunks)}
 
 
-def _llm(request: Request) -> dict[str, Any]:
-    states = request.app.state.services.llm.states()
-    for name, state in states.items():
-        request.app.state.metrics.set_breaker_state(name, state)
-    return {"providers": {name: state.value for name, state in states.items()}}
+def _llm(state: AppState) -> dict[str, Any]:
+    breakers = state.services.llm.states()
+    for name, breaker in breakers.items():
+        state.metrics.set_breaker_state(name, breaker)
+    return {"providers": {name: breaker.value for name, breaker in breakers.items()}}
 
 
-@router.get("/live")
+@router.get("/health/live")
 async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/ready")
-async def ready(request: Request) -> JSONResponse:
+@router.get("/health/ready")
+async def ready(state: AppStateDep) -> JSONResponse:
     """Ready when the corpus is loaded and the session store answers. A failed LLM is not
     unreadiness: the graph still answers through its extractive fallback."""
-    settings = request.app.state.settings
-    redis_ok = await _redis_ok(settings.redis_url)
-    corpus = _corpus(request)
+    redis_ok = await _redis_ok(state.settings.redis_url)
+    corpus = _corpus(state)
     checks = {"corpus": corpus["ok"], "sessions": redis_ok is not False}
     status = 200 if all(checks.values()) else 503
     return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
 
-@router.get("/detailed")
+@router.get("/health/detailed")
 async def detailed(
-    request: Request, _: Annotated[Principal, Depends(require_client)]
+    state: AppStateDep, _: Annotated[Principal, Depends(require_client)]
 ) -> dict[str, Any]:
-    settings = request.app.state.settings
-    status = request.app.state.services.retriever.reranker.status()
+    settings = state.settings
+    status = state.services.retriever.reranker.status()
     return {
-        "corpus": _corpus(request),
+        "corpus": _corpus(state),
         "redis": await _redis_ok(settings.redis_url),
         "database": "postgresql" if settings.database_url else "sqlite",
         "sessions": "redis" if settings.redis_url else "sqlite",
-        "llm": _llm(request),
+        "llm": _llm(state),
         "reranker": {"available": status.available, "detail": status.detail},
-        "tracing": request.app.state.tracing is not None,
-        "cache": request.app.state.cache.stats(),
+        "tracing": state.tracing is not None,
+        "cache": state.cache.stats(),
     }
+
+
+@router.get("/metrics", include_in_schema=False)
+async def metrics(state: AppStateDep, _: Annotated[Principal, Depends(require_client)]) -> Response:
+    return metrics_response(state.metrics)

@@ -1,19 +1,12 @@
-"""Input limits: the request body size (ASGI middleware) and what a question may look like."""
+"""Request body size limits (ASGI middleware): small JSON bodies, uploads up to one file."""
 
 from __future__ import annotations
-
-import re
-import unicodedata
-from collections import Counter
-from itertools import groupby
 
 from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.settings import Settings
-
-# --- request body size ----------------------------------------------------------------------
 
 
 class _BodyTooLargeError(Exception):
@@ -83,63 +76,16 @@ class BodySizeLimitMiddleware:
         await response(scope, receive, send)
 
 
-# --- questions ------------------------------------------------------------------------------
-
-_ALLOWED_CONTROLS = frozenset("\t\n\r")
-# Letter runs only: numbers, code and tables legitimately repeat ("0 0 0 0"), words rarely do.
-_WORD = re.compile(r"[^\W\d_]+")
-
-MAX_SAME_WORD_RUN = 20  # "buy buy buy ..." 20 times in a row
-MIN_WORDS_FOR_SHARE = 10
-MAX_TOP_WORD_SHARE = 0.9  # of 10+ words, more than 90% are the same word
-MIN_WORDS_FOR_VARIETY = 30
-MIN_DISTINCT_SHARE = 0.1  # of 30+ words, at most 10% distinct: a phrase pasted over and over
+UPLOAD_PATHS = ("/ingest",)
 
 
-class QuestionError(ValueError):
-    """The question is refused; the message is meant for the person who asked."""
+class BodyLimits:
+    """Small JSON bodies everywhere; uploads may be as large as one ingestible file."""
 
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.default = BodySizeLimitMiddleware(app, settings.max_body_bytes)
+        self.uploads = BodySizeLimitMiddleware(app, settings.max_file_bytes * 4)
 
-def control_character(text: str) -> str | None:
-    """The first control character (other than tab and newlines) as ``U+XXXX``, or None."""
-    for char in text:
-        if char not in _ALLOWED_CONTROLS and unicodedata.category(char) in ("Cc", "Cs"):
-            return f"U+{ord(char):04X}"
-    return None
-
-
-def validate_question(text: str, settings: Settings) -> str:
-    """The question with surrounding whitespace removed, or ``QuestionError`` saying why not."""
-    question = text.strip()
-    if len(question) < settings.question_min_chars:
-        raise QuestionError(
-            f"question is too short: at least {settings.question_min_chars} characters"
-        )
-    if len(question) > settings.question_max_chars:
-        raise QuestionError(
-            f"question is too long: at most {settings.question_max_chars} characters "
-            f"(this one has {len(question)})"
-        )
-    found = control_character(question)
-    if found:
-        raise QuestionError(f"question contains a control character ({found})")
-    spam = _spam_reason(question)
-    if spam:
-        raise QuestionError(f"question looks like spam: {spam}")
-    return question
-
-
-def _spam_reason(question: str) -> str | None:
-    words = [w.casefold() for w in _WORD.findall(question)]
-    if not words:
-        return None
-    word, run = max(((w, len(list(g))) for w, g in groupby(words)), key=lambda wr: wr[1])
-    if run >= MAX_SAME_WORD_RUN:
-        return f"{word!r} repeated {run} times in a row"
-    top, count = Counter(words).most_common(1)[0]
-    if len(words) >= MIN_WORDS_FOR_SHARE and count / len(words) > MAX_TOP_WORD_SHARE:
-        return f"{count} of its {len(words)} words are {top!r}"
-    distinct = len(set(words))
-    if len(words) >= MIN_WORDS_FOR_VARIETY and distinct / len(words) <= MIN_DISTINCT_SHARE:
-        return f"only {distinct} different words in {len(words)}"
-    return None
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        upload = scope["type"] == "http" and scope["path"] in UPLOAD_PATHS
+        await (self.uploads if upload else self.default)(scope, receive, send)

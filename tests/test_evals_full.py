@@ -2,7 +2,6 @@
 streaming, scoring and every report file."""
 
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from core.settings import Settings
 from evals.dataset import DATASET
 from evals.pipeline import EvalConfig, run_eval
 from graph.services import Services
-from llm.chain import Provider, ProviderChain
+from tests.answering import fake_services
 from tests.fakes import queued
 
 pytestmark = pytest.mark.integration
@@ -38,8 +37,7 @@ def test_full_mode_plumbing_with_a_fake_llm(tmp_path: Path) -> None:
     )
 
     def services(settings: Settings) -> Services:
-        chain = ProviderChain([Provider("fake", lambda: model)])
-        return replace(Services.from_settings(settings), llm=chain)
+        return fake_services(settings, model)
 
     out = tmp_path / "out"
     config = EvalConfig(

@@ -14,9 +14,8 @@ from cli.eval import eval_command
 from core.settings import Settings
 from evals.pipeline import EvalConfig, run_eval
 from evals.result import EvalResult
-from graph.services import Retriever, Services
-from knowledge.retriever import RetrievedChunk
-from knowledge.snapshot import Snapshot
+from graph.services import Services
+from knowledge.retriever import HybridRetriever, RetrievedChunk
 
 pytestmark = pytest.mark.integration
 
@@ -46,28 +45,20 @@ def test_gate_passes_on_the_real_pipeline(tmp_path: Path, eval_data: Path) -> No
     assert (out / "categories.png").read_bytes()[:4] == b"\x89PNG"
 
 
-class NothingRetriever:
+class NothingRetriever(HybridRetriever):
     """Retrieval disabled: every question finds nothing."""
-
-    corpus = Snapshot.empty()
 
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
         return []
 
-    def rerank(self, query: str, results: list[RetrievedChunk]) -> list[RetrievedChunk]:
-        return results
 
-
-class ShuffledRetriever:
+class ShuffledRetriever(HybridRetriever):
     """The real candidates in a random order: as if ranking had stopped working."""
 
-    def __init__(self, inner: Retriever) -> None:
-        self.inner = inner
-        self.corpus = inner.corpus
-        self.random = random.Random(7)
+    random = random.Random(7)
 
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
-        results = self.inner.retrieve(query, 100)
+        results = super().retrieve(query, 100)
         self.random.shuffle(results)
         return results[:k]
 
@@ -77,7 +68,8 @@ class ShuffledRetriever:
 
 def degraded(kind: str, settings: Settings) -> Services:
     real = Services.from_settings(settings)
-    bad = NothingRetriever() if kind == "nothing" else ShuffledRetriever(real.retriever)
+    kinds = {"nothing": NothingRetriever, "shuffled": ShuffledRetriever}
+    bad = kinds[kind](settings, embeddings=real.retriever.embeddings)
     return replace(real, retriever=bad)
 
 

@@ -1,6 +1,8 @@
 """The answer graph end to end with the real retriever, guard and session store; only the LLM is
 the queued fake, so every outcome and route can be forced."""
 
+import asyncio
+import time
 from pathlib import Path
 from typing import Any
 
@@ -8,25 +10,26 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from core.settings import Settings
-from graph.answer import ask, stream_answer
-from graph.builder import build_graph
+from graph.answerer import Answerer
+from graph.builder import compile_graph
 from graph.context import Context
-from graph.services import Services
-from graph.sessions import new_session_id, open_checkpointer
-from knowledge.retriever import HybridRetriever
-from llm.chain import Provider, ProviderChain
-from nodes.rerank import NO_ANSWER
-from safety.guard import InputGuard
+from graph.sessions import new_session_id
+from prompts.replies import NOT_FOUND
+from tests.answering import ask_turns, fake_services
 from tests.fakes import QueuedChatModel, queued
 
 
+def run_session(
+    settings: Settings, *models: QueuedChatModel, turns: list[str], **ctx: Any
+) -> tuple[list[dict], dict[str, Any]]:
+    services = fake_services(settings, *models)
+    session = new_session_id()  # tests share the sample data folder, never a session
+    answers, state = ask_turns(settings, services, session, turns, **ctx)
+    return [dict(a) for a in answers], state
+
+
 def run(settings: Settings, *models: QueuedChatModel, turns: list[str], **ctx: Any) -> list[dict]:
-    chain = ProviderChain([Provider(f"fake/{i}", lambda m=m: m) for i, m in enumerate(models)])
-    services = Services(HybridRetriever(settings), InputGuard.from_settings(settings), chain)
-    with open_checkpointer(settings) as saver:
-        graph = build_graph(services).compile(checkpointer=saver)
-        session = new_session_id()  # tests share the sample data folder, never a session
-        return [ask(graph, q, session, Context(**ctx)) for q in turns]
+    return run_session(settings, *models, turns=turns, **ctx)[0]
 
 
 def source_name(citation: dict) -> str:
@@ -54,7 +57,7 @@ def test_nothing_relevant_means_no_answer_without_calling_the_llm(
     (out,) = run(sample_settings, llm, turns=["What is the boiling point of tungsten?"])
     assert (out["outcome"], out["answer"], out["reason"]) == (
         "no_answer",
-        NO_ANSWER,
+        NOT_FOUND,
         "no_relevant_passages",
     )
     assert llm.calls == []
@@ -135,48 +138,56 @@ def test_first_turn_skips_rewrite(sample_settings: Settings, tmp_path: Path) -> 
 
 
 def test_rewrite_timeout_searches_the_original_question(sample_settings: Settings) -> None:
-    class Slow(QueuedChatModel):
+    class SlowRewrites(QueuedChatModel):
         def _next(self, messages: list) -> str:
             if "Last question:" in str(messages[-1].content):
-                import time
-
                 time.sleep(1.0)
+                return "a rewrite that came too late"
             return super()._next(messages)
 
-    llm = Slow(outcomes=["First answer [1].", "ignored rewrite", "Second answer [1]."], calls=[])
-    outs = run(
+    llm = SlowRewrites(outcomes=["First answer [1].", "Second answer [1]."], calls=[])
+    follow_up = "When does my Kubernetes certification expire?"
+    outs, state = run_session(
         sample_settings,
         llm,
-        turns=["What certifications do I have?", "When does my Kubernetes certification expire?"],
+        turns=["What certifications do I have?", follow_up],
         rewrite_timeout_s=0.2,
     )
-    assert outs[1]["outcome"] == "answered"
+    assert [o["outcome"] for o in outs] == ["answered", "answered"]
+    assert outs[1]["answer"] == "Second answer [1]."
+    # The late rewrite was not waited for: the follow-up itself was searched and answered.
+    assert state["search_query"] == follow_up
+    assert follow_up in llm.calls[-1][-1].content
+    assert "too late" not in llm.calls[-1][-1].content
+    assert source_name(outs[1]["citations"][0]) == "certificates.yaml"
+
+
+def answerer_without_sessions(settings: Settings, llm: QueuedChatModel) -> Answerer:
+    return Answerer(compile_graph(fake_services(settings, llm)), Context.from_settings(settings))
 
 
 def test_tokens_stream_from_generate_only(sample_settings: Settings) -> None:
-    llm = queued("Your CKA expires on 2027-08-14 [1].")
-    chain = ProviderChain([Provider("fake", lambda: llm)])
-    services = Services(
-        HybridRetriever(sample_settings), InputGuard.from_settings(sample_settings), chain
+    answerer = answerer_without_sessions(
+        sample_settings, queued("Your CKA expires on 2027-08-14 [1].")
     )
-    graph = build_graph(services).compile()
-    events = list(stream_answer(graph, "When does my Kubernetes certification expire?", "s-stream"))
-    tokens = [p for kind, p in events if kind == "token"]
-    assert len(tokens) > 3
+
+    async def events() -> list[Any]:
+        question = "When does my Kubernetes certification expire?"
+        return [event async for event in answerer.stream(question, "s-stream")]
+
+    *tokens, final = asyncio.run(events())
+    assert len(tokens) > 3 and all(isinstance(t, str) for t in tokens)
     assert "".join(tokens).strip() == "Your CKA expires on 2027-08-14 [1]."
-    assert events[-1][0] == "final" and events[-1][1]["outcome"] == "answered"
+    assert final["outcome"] == "answered"
 
 
 @pytest.mark.parametrize("bad", ["", "a" * 65, "has space", "../etc", "-leading"])
 def test_invalid_session_ids_are_refused(sample_settings: Settings, bad: str) -> None:
     from graph.sessions import InvalidSessionIdError
 
-    chain = ProviderChain([Provider("fake", lambda: queued())])
-    services = Services(
-        HybridRetriever(sample_settings), InputGuard.from_settings(sample_settings), chain
-    )
+    answerer = answerer_without_sessions(sample_settings, queued())
     with pytest.raises(InvalidSessionIdError):
-        ask(build_graph(services).compile(), "hello there", bad)
+        asyncio.run(answerer.ask("hello there", bad))
 
 
 def test_an_uncited_fact_is_attributed_to_the_passage_that_holds_it(
@@ -200,7 +211,7 @@ def test_an_uncited_answer_without_traceable_facts_gets_no_citation(
 def test_instructions_inside_a_document_are_flagged_at_ingest_and_in_the_prompt(
     sample_settings: Settings,
 ) -> None:
-    corpus = HybridRetriever(sample_settings).corpus
+    corpus = fake_services(sample_settings, queued()).retriever.corpus
     flagged = [c for c in corpus.chunks if c.metadata.get("flagged")]
     assert [Path(c.source).name for c in flagged] == ["meeting-notes.md"]
     assert "IGNORE ALL PREVIOUS INSTRUCTIONS" in flagged[0].text

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from server.logging import (
+from observability.logs import (
     JsonFormatter,
     RedactingFilter,
     RequestIdMiddleware,

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from starlette.responses import Response
 
 from llm.breaker import BreakerState
-from server.metrics import Metrics, MetricsMiddleware, metrics_response
+from observability.metrics import Metrics, MetricsMiddleware, metrics_response
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -101,7 +101,7 @@ def test_metrics_endpoint_serves_every_metric(monkeypatch: pytest.MonkeyPatch) -
 
 WORKER = """
 from llm.breaker import BreakerState
-from server.metrics import Metrics
+from observability.metrics import Metrics
 m = Metrics()
 m.http_requests.labels("GET", "/ask", "200").inc({n})
 m.breaker_state.labels("groq").set({state})
@@ -109,7 +109,7 @@ m.breaker_state.labels("groq").set({state})
 
 SCRAPE = """
 from llm.breaker import BreakerState
-from server.metrics import Metrics, metrics_response
+from observability.metrics import Metrics, metrics_response
 print(metrics_response(Metrics()).body.decode())
 """
 

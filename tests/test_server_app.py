@@ -12,11 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.settings import Settings
-from graph.services import Services
-from knowledge.retriever import HybridRetriever
-from llm.chain import Provider, ProviderChain
-from safety.guard import InputGuard
 from server.app import create_app
+from server.state import AppState, state_of
+from tests.answering import fake_services
 from tests.fakes import QueuedChatModel, queued
 from tests.servers import RedisServer
 
@@ -39,13 +37,16 @@ def client(
     sample_settings: Settings, redis_server: RedisServer, postgres_url: str, llm: QueuedChatModel
 ) -> Iterator[TestClient]:
     settings = app_settings(sample_settings, redis_url=redis_server.url, database_url=postgres_url)
-    services = Services(
-        HybridRetriever(settings),
-        InputGuard.from_settings(settings),
-        ProviderChain([Provider("fake", lambda: llm)]),
-    )
-    with TestClient(create_app(settings, services)) as test_client:
+    with TestClient(create_app(settings, fake_services(settings, llm))) as test_client:
         yield test_client
+
+
+def started(client: TestClient) -> AppState:
+    return state_of(client.app)  # type: ignore[arg-type]
+
+
+def conversation(client: TestClient, session: str) -> list[str]:
+    return client.portal.call(started(client).answerer.conversation, session)  # type: ignore[union-attr]
 
 
 def invoke(client: TestClient, question: str, session: str | None = "s-1", **kw: Any) -> Any:
@@ -152,8 +153,12 @@ def test_cached_answer_is_served_without_the_llm_and_still_recorded_in_the_sessi
     first = invoke(client, question, "cache-a").json()["output"]
     again = invoke(client, question.upper() + "  ", "cache-b").json()["output"]  # normalised
     assert again == first and len(llm.calls) == 1
-    state = client.app.state.checkpointer  # type: ignore[attr-defined]
-    assert state is not None
+    cached_turn = [question.upper() + "  ", first["answer"]]
+    assert conversation(client, "cache-b") == cached_turn  # the session has the cached turn
+    # ...and a follow-up in that session is rewritten with it in its history.
+    llm.outcomes += ["the CKA expiry date?", "Still 2027-08-14 [1]."]
+    invoke(client, "And what about renewal?", "cache-b")
+    assert first["answer"] in llm.calls[1][-1].content
 
 
 def test_an_ingest_invalidates_the_cache(
@@ -167,12 +172,12 @@ def test_an_ingest_invalidates_the_cache(
     note.write_text("# Renewal\n\nThe CKA renewal exam is booked for 2027-06-01.\n")
     from knowledge.ingest import ingest
 
-    settings: Settings = client.app.state.settings  # type: ignore[attr-defined]
-    isolated = Settings.from_env({}, data_dir=settings.data_dir)
-    before = client.app.state.services.retriever.corpus.version  # type: ignore[attr-defined]
+    state = started(client)
+    isolated = Settings.from_env({}, data_dir=state.settings.data_dir)
+    before = state.services.retriever.corpus.version
     ingest([note], isolated)
     try:
-        assert client.app.state.services.retriever.corpus.version != before  # type: ignore[attr-defined]
+        assert state.services.retriever.corpus.version != before
         out = invoke(client, question, "inv-b").json()["output"]
         assert out["answer"] == "Second [1]." and len(llm.calls) == 2
     finally:
@@ -183,7 +188,12 @@ def test_an_ingest_invalidates_the_cache(
 def test_delete_session_forgets_history(client: TestClient, llm: QueuedChatModel) -> None:
     llm.outcomes += ["You hold the CKA [1]."]
     invoke(client, "What certifications do I have?", "forget-me")
+    assert conversation(client, "forget-me") == [
+        "What certifications do I have?",
+        "You hold the CKA [1].",
+    ]
     assert client.delete("/sessions/forget-me", headers=HEADERS).status_code == 204
+    assert conversation(client, "forget-me") == []
     assert client.delete("/sessions/bad id", headers=HEADERS).status_code == 422
 
 
@@ -192,8 +202,8 @@ def test_feedback_is_persisted_in_postgres(client: TestClient) -> None:
         "/feedback", json={"session_id": "s-1", "score": 1, "comment": "great"}, headers=HEADERS
     )
     assert response.status_code == 201
-    store = client.app.state.feedback  # type: ignore[attr-defined]
-    saved = store.get(response.json()["id"])
+    saved = started(client).feedback.get(response.json()["id"])
+    assert saved is not None
     assert saved.session_id == "s-1" and saved.comment == "great"
     assert client.post("/feedback", json={"score": 1}, headers=HEADERS).status_code == 422
 

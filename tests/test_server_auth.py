@@ -14,6 +14,7 @@ from core.settings import Settings
 from server import auth
 from server.auth import Principal, create_access_token, require_admin, require_client
 from server.db import Database
+from server.state import app_settings, user_store
 from server.users import UserError, UserStore
 
 pytest_plugins = ["tests.pg"]
@@ -26,8 +27,9 @@ PASSWORD = "correct horse battery"
 
 def make_app(settings: Settings, users: UserStore | None = None) -> FastAPI:
     app = FastAPI()
-    app.state.settings = settings
-    app.state.users = users
+    # Only the two parts of the application state that auth uses.
+    app.dependency_overrides[app_settings] = lambda: settings
+    app.dependency_overrides[user_store] = lambda: users
     app.include_router(auth.router)
 
     @app.get("/ask")

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from core.settings import Settings
-from server.limits import BodySizeLimitMiddleware, QuestionError, validate_question
+from server.limits import BodySizeLimitMiddleware
+from server.questions import QuestionError, validate_question
 from tests.servers import free_port
 
 LIMIT = 1000

@@ -18,12 +18,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.settings import Settings
-from graph.services import Services
-from knowledge.retriever import HybridRetriever
-from llm.chain import Provider, ProviderChain
-from safety.guard import InputGuard
 from server.app import create_app
 from server.auth import create_access_token
+from server.state import state_of
+from tests.answering import fake_services
 from tests.conftest import REPO
 from tests.fakes import queued
 from tests.servers import RedisServer, free_port
@@ -42,13 +40,9 @@ def client(sample_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     subprocess.run(["cp", "-r", str(sample_settings.data_dir), str(data)], check=True)
     settings = Settings.from_env({}, data_dir=data, api_keys=(KEY,), jwt_secret=SECRET)
     llm = queued(*["Your CKA expires on 2027-08-14 [1]."] * 50)
-    services = Services(
-        HybridRetriever(settings),
-        InputGuard.from_settings(settings),
-        ProviderChain([Provider("fake", lambda: llm)]),
-    )
+    services = fake_services(settings, llm)
     with TestClient(create_app(settings, services)) as test_client:
-        users = test_client.app.state.users  # type: ignore[attr-defined]
+        users = state_of(test_client.app).users  # type: ignore[arg-type]
         users.create("alice", PASSWORD, "user")
         users.create("root", PASSWORD, "admin")
         yield test_client

@@ -1,35 +1,41 @@
 """Sessions in real Redis (Valkey + RediSearch + RedisJSON) through the official checkpointer."""
 
+import asyncio
 import time
 from typing import Any
 
 import redis
 
 from core.settings import Settings
-from graph.answer import ask
-from graph.builder import build_graph
-from graph.services import Services
-from graph.sessions import open_checkpointer
-from knowledge.retriever import HybridRetriever
-from llm.chain import Provider, ProviderChain
-from safety.guard import InputGuard
+from graph.answerer import open_answerer
+from graph.state import Answer
+from tests.answering import ask_turns, fake_services
 from tests.fakes import QueuedChatModel, queued
 from tests.servers import RedisServer
 
 
-def turn(settings: Settings, llm: QueuedChatModel, question: str, session: str) -> dict[str, Any]:
-    chain = ProviderChain([Provider("fake", lambda: llm)])
-    services = Services(HybridRetriever(settings), InputGuard.from_settings(settings), chain)
-    with open_checkpointer(settings) as saver:
-        return ask(build_graph(services).compile(checkpointer=saver), question, session)
+def turn(settings: Settings, llm: QueuedChatModel, question: str, session: str) -> Answer:
+    answers, _ = ask_turns(settings, fake_services(settings, llm), session, [question])
+    return answers[0]
+
+
+def with_answerer(settings: Settings, action: Any) -> Any:
+    """``action(answerer)`` against the session store, as a new process would open it."""
+
+    async def run() -> Any:
+        async with open_answerer(settings, fake_services(settings, queued())) as answerer:
+            return await action(answerer)
+
+    return asyncio.run(run())
 
 
 def history_of(settings: Settings, session: str) -> list[str]:
-    with open_checkpointer(settings) as saver:
-        state = saver.get_tuple({"configurable": {"thread_id": session}})
-    if state is None:
-        return []
-    return [str(m.content) for m in state.checkpoint["channel_values"].get("messages", [])]
+    history: list[str] = with_answerer(settings, lambda answerer: answerer.conversation(session))
+    return history
+
+
+def forget(settings: Settings, session: str) -> None:
+    with_answerer(settings, lambda answerer: answerer.forget(session))
 
 
 def with_redis(sample: Settings, server: RedisServer, **overrides: Any) -> Settings:
@@ -77,8 +83,7 @@ def test_a_deleted_session_is_gone_and_others_stay(
     settings = with_redis(sample_settings, redis_server)
     turn(settings, queued("A [1]."), "What certifications do I have?", "keep")
     turn(settings, queued("B [1]."), "What certifications do I have?", "drop")
-    with open_checkpointer(settings) as saver:
-        saver.delete_thread("drop")
+    forget(settings, "drop")
     assert history_of(settings, "drop") == []
     assert len(history_of(settings, "keep")) == 2
 
@@ -89,6 +94,5 @@ def test_embedded_sessions_survive_a_restart(sample_settings: Settings, tmp_path
     turn(settings, queued("You hold the CKA [1]."), "What certifications do I have?", session)
     # a new process would open the same SQLite file: reopening is the restart
     assert len(history_of(settings, session)) == 2
-    with open_checkpointer(settings) as saver:
-        saver.delete_thread(session)
+    forget(settings, session)
     assert history_of(settings, session) == []

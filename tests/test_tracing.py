@@ -14,11 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.settings import Settings
-from graph.services import Services
-from knowledge.retriever import HybridRetriever
-from llm.chain import Provider, ProviderChain
-from safety.guard import InputGuard
 from server.app import create_app
+from tests.answering import fake_services
 from tests.conftest import REPO
 from tests.fakes import queued
 from tests.langfuse_receiver import LangfuseReceiver
@@ -88,11 +85,7 @@ def service(sample: Settings, host: str, **overrides: Any) -> TestClient:
     }
     settings = Settings.from_env({}, **(values | overrides))
     llm = queued(*["Your CKA expires on 2027-08-14 [1]."] * 5)
-    services = Services(
-        HybridRetriever(settings),
-        InputGuard.from_settings(settings),
-        ProviderChain([Provider("fake", lambda: llm)]),
-    )
+    services = fake_services(settings, llm)
     return TestClient(create_app(settings, services))
 
 

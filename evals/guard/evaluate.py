@@ -1,4 +1,4 @@
-"""Evaluate the committed guard on the held-out sets: ``python -m safety.evaluate``.
+"""Evaluate the committed guard on the held-out sets: ``python -m evals.guard.evaluate``.
 
 Prints detection rate and false-positive rate per set (held-out deepset, held-out jailbreak,
 held-out product questions, held-out trigger-word questions, hand-written attacks) for the rules
@@ -15,11 +15,11 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from evals.guard.metrics import SetResult, format_table, score_sets
 from safety.classifier import MODEL_PATH, ClassifierLayer, GuardClassifier
-from safety.datasets import Example, load_splits
 from safety.guard import InputGuard
-from safety.metrics import SetResult, format_table, score_sets
 from safety.rules import RulesLayer
+from safety.training.datasets import Example, load_splits
 
 SHORT_CHARS = 500
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from safety.datasets import Example
+from safety.training.datasets import Example
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ class Example:
 def public_data_dir() -> Path:
     """``RAG_GUARD_DATA_DIR`` or ``../shared/bench/guard`` next to the repository."""
     override = os.environ.get("RAG_GUARD_DATA_DIR", "").strip()
-    return Path(override) if override else HERE.parent.parent / "shared" / "bench" / "guard"
+    return Path(override) if override else HERE.parents[2] / "shared" / "bench" / "guard"
 
 
 def load_jsonl(path: Path, source: str) -> list[Example]:

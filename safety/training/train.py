@@ -1,8 +1,8 @@
-"""Train the guard classifier reproducibly: ``python -m safety.train [--data-dir DIR]``.
+"""Train the guard classifier reproducibly: ``python -m safety.training.train [--data-dir DIR]``.
 
-1. Split every development set with a fixed seed (``safety.datasets``): 70/30 stratified for the
-   public sets, 50/50 for the hand-written benign questions (product and trigger-word sets);
-   hand-written attacks are never trained on.
+1. Split every development set with a fixed seed (``safety.training.datasets``): 70/30
+   stratified for the public sets, 50/50 for the hand-written benign questions (product and
+   trigger-word sets); hand-written attacks are never trained on.
 2. Pick the decision threshold on 5-fold out-of-fold scores of the *training* part: the lowest
    threshold whose false-positive rate is at most ``TARGET_FPR`` on the benign rows of every
    source separately (so the long role-play prompts of one set cannot hide false positives on
@@ -25,8 +25,10 @@ import sklearn
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from evals.guard.evaluate import held_out_results
+from evals.guard.metrics import format_table
 from safety.classifier import MODEL_PATH, FeatureConfig, Featurizer, GuardClassifier, ModelMeta
-from safety.datasets import (
+from safety.training.datasets import (
     HELD_OUT_FRACTION,
     PRODUCT_HELD_OUT_FRACTION,
     SEED,
@@ -34,8 +36,6 @@ from safety.datasets import (
     Splits,
     load_splits,
 )
-from safety.evaluate import held_out_results
-from safety.metrics import format_table
 
 FEATURES = FeatureConfig(char_ngrams=(2, 5), word_ngrams=(1, 2), n_features_log2=18)
 C = 10.0

@@ -1,0 +1,103 @@
+"""Everything a request can use, built once at startup: the typed application state.
+
+``AppState.start`` opens what needs the event loop or a connection (the session store, the
+database, Redis clients, tracing) and closes it all at shutdown. Routes reach it through the
+``app_state`` dependency, and through the narrower ``app_settings`` / ``user_store`` where that is
+all they need (tests of one component override just those).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from redis.asyncio import Redis
+from starlette.applications import Starlette
+
+from core.settings import Settings
+from graph.answerer import Answerer, open_answerer
+from graph.services import Services
+from observability.graph_metrics import MetricsObserver
+from observability.metrics import Metrics
+from observability.tracing import Tracing
+from server.cache import ResponseCache
+from server.db import open_database
+from server.feedback import FeedbackStore
+from server.migrations import migrate
+from server.ratelimit import RateLimiter
+from server.users import UserStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AppState:
+    settings: Settings
+    services: Services
+    answerer: Answerer
+    cache: ResponseCache
+    limiter: RateLimiter
+    users: UserStore
+    feedback: FeedbackStore
+    metrics: Metrics
+    tracing: Tracing | None
+
+    @classmethod
+    @asynccontextmanager
+    async def start(
+        cls, settings: Settings, services: Services, metrics: Metrics
+    ) -> AsyncIterator[AppState]:
+        db = open_database(settings)
+        migrate(db)
+        tracing = Tracing.from_settings(settings)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        limiter = RateLimiter.from_settings(settings)
+        try:
+            observers = [MetricsObserver(metrics)]
+            async with open_answerer(settings, services, tracing, observers) as answerer:
+                yield cls(
+                    settings=settings,
+                    services=services,
+                    answerer=answerer,
+                    cache=ResponseCache(settings.cache_ttl_s, redis),
+                    limiter=limiter,
+                    users=UserStore(db),
+                    feedback=FeedbackStore(db),
+                    metrics=metrics,
+                    tracing=tracing,
+                )
+        finally:
+            # Uvicorn lets in-flight requests finish before this runs; then close pools.
+            await limiter.close()
+            if redis is not None:
+                await redis.aclose()
+            db.close()
+            if tracing is not None:
+                tracing.shutdown()
+
+
+def state_of(app: Starlette) -> AppState:
+    """The state ``AppState.start`` left on the app (as ``app.state.rag``)."""
+    state = getattr(app.state, "rag", None)
+    if not isinstance(state, AppState):
+        raise RuntimeError("the service has not finished starting")
+    return state
+
+
+def app_state(request: Request) -> AppState:
+    return state_of(request.app)
+
+
+AppStateDep = Annotated[AppState, Depends(app_state)]
+
+
+def app_settings(state: AppStateDep) -> Settings:
+    return state.settings
+
+
+def user_store(state: AppStateDep) -> UserStore:
+    return state.users
