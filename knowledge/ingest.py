@@ -20,6 +20,7 @@ from langchain_community.indexes._sql_record_manager import SQLRecordManager
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.indexing import RecordManager, index
+from langchain_core.vectorstores import VectorStore
 
 from core.settings import Settings
 from knowledge import snapshot
@@ -126,7 +127,7 @@ def injection_flag(chunk: Chunk, previous: snapshot.Snapshot) -> str | None:
 
 
 @contextmanager
-def _exclusive(lock_file: Path) -> Iterator[None]:
+def exclusive(lock_file: Path) -> Iterator[None]:
     """One ingest at a time per data folder (CLI and server may both ingest)."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with lock_file.open("w") as fh:
@@ -158,7 +159,7 @@ def ingest(
     report.files_indexed = len(read_sources)
 
     embeddings = embeddings or load_embeddings(settings.embeddings, settings.embed_batch_size)
-    with _exclusive(layout.ingest_lock):
+    with exclusive(layout.ingest_lock):
         store = open_vectorstore(settings, embeddings)
         records = record_manager(layout, settings.collection_name)
         result = index(
@@ -192,16 +193,25 @@ def ingest(
                 else:
                     report.chunks_replaced += 1
         report.chunks_added = len(new_ids - previous.by_id.keys())
-        report.corpus_version = snapshot.publish(layout.index_dir, live)
-
-        live_ids = {c.chunk_id for c in live}
-        stale = [key for key in records.list_keys() if key not in live_ids]
-        for start in range(0, len(stale), _DELETE_BATCH):
-            batch = stale[start : start + _DELETE_BATCH]
-            store.delete(batch)
-            records.delete_keys(batch)
+        report.corpus_version = publish_and_clean(layout, live, store, records)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def publish_and_clean(
+    layout: DataLayout, live: list[snapshot.StoredChunk], store: VectorStore, records: RecordManager
+) -> str:
+    """Publish ``live`` as the corpus, then delete every vector and record outside it; returns
+    the new corpus version. Call with the ingest lock held. In this order a crash leaves the
+    published corpus complete, and the next run deletes what this one left behind."""
+    version = snapshot.publish(layout.index_dir, live)
+    live_ids = {c.chunk_id for c in live}
+    stale = [key for key in records.list_keys() if key not in live_ids]
+    for start in range(0, len(stale), _DELETE_BATCH):
+        batch = stale[start : start + _DELETE_BATCH]
+        store.delete(batch)
+        records.delete_keys(batch)
+    return version
 
 
 def _under(source: str, root: Path) -> bool:
@@ -209,4 +219,12 @@ def _under(source: str, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-__all__ = ["LOADERS", "IngestReport", "Skipped", "discover", "ingest"]
+__all__ = [
+    "LOADERS",
+    "IngestReport",
+    "Skipped",
+    "discover",
+    "exclusive",
+    "ingest",
+    "publish_and_clean",
+]
