@@ -105,6 +105,7 @@ class Settings:
     max_sessions_total: int = 10_000
     cache_ttl_s: int = 3600
     langfuse_host: str | None = None
+    eval_report_dir: Path | None = None  # the `rag eval --out` folder the admin console shows
 
     # Secrets (never printed)
     groq_api_key: str | None = field(default=None, repr=False)
@@ -204,6 +205,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("max_sessions_total", "RAG_MAX_SESSIONS_TOTAL", int),
     ("cache_ttl_s", "RAG_CACHE_TTL_S", int),
     ("langfuse_host", "LANGFUSE_HOST", str),
+    ("eval_report_dir", "RAG_EVAL_REPORT_DIR", Path),
 ]
 
 _CHOICES: dict[str, tuple[str, ...]] = {

@@ -47,6 +47,15 @@ def session_config(session_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": validate_session_id(session_id)}}
 
 
+def turn_config(session_id: str, trace_id: str | None) -> RunnableConfig:
+    """The session's config for one turn. The trace id goes into the metadata LangGraph keeps
+    with the turn's checkpoints (``run_id``), so feedback on a run finds its turn later."""
+    config = session_config(session_id)
+    if trace_id:
+        config["metadata"] = {"run_id": trace_id}
+    return config
+
+
 @dataclass(frozen=True)
 class Answerer:
     graph: Graph
@@ -57,12 +66,13 @@ class Answerer:
     def run_config(
         self, session_id: str, user: str | None = None, trace_id: str | None = None
     ) -> RunnableConfig:
-        config = session_config(session_id)
+        config = turn_config(session_id, trace_id)
         callbacks: list[Any] = list(self.observers)
         if self.tracing is not None:
             callbacks.append(self.tracing.handler(trace_id))
             prompt = self.context.prompt_version
-            config["metadata"] = self.tracing.metadata(session_id, user, prompt)
+            metadata = self.tracing.metadata(session_id, user, prompt)
+            config["metadata"] = {**config.get("metadata", {}), **metadata}
         config["callbacks"] = callbacks
         return config
 
@@ -108,12 +118,16 @@ class Answerer:
         state = await self.state(session_id)
         return [str(m.content) for m in state.get("messages", [])]
 
-    async def record(self, session_id: str, question: str, answer: Answer) -> None:
+    async def record(
+        self, session_id: str, question: str, answer: Answer, trace_id: str | None = None
+    ) -> None:
         """A turn answered without running the graph (a cached answer) still joins the session."""
         turn = {"question": question, **answer}
         messages = [HumanMessage(question), AIMessage(answer["answer"])]
         await self.graph.aupdate_state(
-            session_config(session_id), {**turn, "messages": messages}, as_node=Node.GENERATE
+            turn_config(session_id, trace_id),
+            {**turn, "messages": messages},
+            as_node=Node.GENERATE,
         )
 
     async def forget(self, session_id: str) -> None:

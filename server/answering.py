@@ -19,6 +19,7 @@ from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.utils import ConfigurableFieldSpec
 from pydantic import ConfigDict
 
+from graph.sessions import new_session_id
 from graph.state import Answer, InputState
 from server.cache import cache_key
 from server.state import AppState
@@ -43,12 +44,15 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
     @property
     def config_specs(self) -> list[ConfigurableFieldSpec]:
         # Declared so LangServe keeps thread_id instead of dropping it from the request config.
+        # The default only fills the playground's form (a fresh session on each page load,
+        # instead of an empty box flagged "must be string"): requests still have to send one.
         return [
             ConfigurableFieldSpec(
                 id="thread_id",
                 annotation=str,
                 name="Session id",
                 description="1-64 characters: letters, digits, '-' or '_'.",
+                default=f"playground-{new_session_id()}",
             )
         ]
 
@@ -72,15 +76,15 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         corpus_version = state.services.retriever.corpus.version
         prompt_version = state.answerer.context.prompt_version
         key = cache_key(question, conversation, prompt_version, corpus_version)
-        hit = await state.cache.get(key)
-        if hit is not None:
-            await state.answerer.record(session_id, question, hit)
-            state.metrics.count_answer(hit, cached=True)
-            yield dict(hit)
-            return
         run_id = (config or {}).get("run_id")
         # The LangServe run id is the trace id, so feedback on that run scores this trace.
         trace_id = UUID(str(run_id)).hex if run_id else None
+        hit = await state.cache.get(key)
+        if hit is not None:
+            await state.answerer.record(session_id, question, hit, trace_id)
+            state.metrics.count_answer(hit, cached=True)
+            yield dict(hit)
+            return
         user = configurable.get("principal")
         async for event in state.answerer.stream(
             question, session_id, user=user, trace_id=trace_id

@@ -19,13 +19,33 @@ from core.settings import Settings
 from graph.services import Services
 from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
-from server import api_routes, auth, health
+from server import (
+    admin_corpus,
+    admin_eval,
+    admin_feedback,
+    admin_users,
+    api_routes,
+    auth,
+    conversation_routes,
+    health,
+    web,
+)
 from server.auth import check_startup_security
 from server.limits import BodyLimits
 from server.rag_routes import mount_rag
 from server.request_checks import rate_limited
 from server.security import SecurityHeadersMiddleware, add_cors
 from server.state import AppState
+
+# The web app's pages and the API behind them (chat and admin console).
+WEB_ROUTERS = (
+    web.router,
+    conversation_routes.router,
+    admin_corpus.router,
+    admin_feedback.router,
+    admin_eval.router,
+    admin_users.router,
+)
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -53,6 +73,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(auth.router, dependencies=[Depends(rate_limited)])
     app.include_router(api_routes.router)
     app.include_router(health.router)
+    for web_router in WEB_ROUTERS:
+        app.include_router(web_router)
     add_cors(app, settings)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.hsts)
     app.add_middleware(BodyLimits, settings=settings)

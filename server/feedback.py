@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -62,6 +63,14 @@ class Feedback:
 
 _COLUMNS = "id, run_id, session_id, score, comment, principal, created_at"
 
+Rating = Literal["all", "up", "down"]
+_RATING_SQL: dict[Rating, str] = {"all": "TRUE", "up": "score >= 0.5", "down": "score < 0.5"}
+
+
+def _escape_like(text: str) -> str:
+    """``text`` matched literally by ``LIKE ... ESCAPE '\\'`` (its % and _ are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
 
 class FeedbackStore:
     def __init__(self, db: Database) -> None:
@@ -90,11 +99,21 @@ class FeedbackStore:
             rows = tx.execute(f"SELECT {_COLUMNS} FROM feedback WHERE id = %s", (feedback_id,))
         return _feedback(rows[0]) if rows else None
 
-    def recent(self, limit: int = 50) -> list[Feedback]:
-        """Newest first: what an admin page shows."""
+    def recent(
+        self, limit: int = 50, rating: Rating = "all", comment_contains: str | None = None
+    ) -> list[Feedback]:
+        """Newest first: what an admin page shows. ``rating`` "up" is a score of at least 0.5
+        (a thumbs up, 3 stars or more), "down" below; ``comment_contains`` ignores case."""
+        where = [_RATING_SQL[rating]]
+        params: list[object] = []
+        if comment_contains:
+            where.append("LOWER(comment) LIKE %s ESCAPE '\\'")
+            params.append(f"%{_escape_like(comment_contains.lower())}%")
         with self._db.transaction() as tx:
             rows = tx.execute(
-                f"SELECT {_COLUMNS} FROM feedback ORDER BY id DESC LIMIT %s", (limit,)
+                f"SELECT {_COLUMNS} FROM feedback WHERE {' AND '.join(where)} "
+                "ORDER BY id DESC LIMIT %s",
+                (*params, limit),
             )
         return [_feedback(row) for row in rows]
 

@@ -88,6 +88,32 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX feedback_session_id ON feedback (session_id)",
         ),
     ),
+    Migration(
+        3,
+        "conversations",
+        postgres=(
+            """CREATE TABLE conversations (
+                session_id TEXT PRIMARY KEY,
+                principal TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )""",
+            "CREATE INDEX conversations_principal ON conversations (principal, created_at)",
+        ),
+        sqlite=(
+            """CREATE TABLE conversations (
+                session_id TEXT PRIMARY KEY,
+                principal TEXT NOT NULL,
+                created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+            )""",
+            "CREATE INDEX conversations_principal ON conversations (principal, created_at)",
+        ),
+    ),
+    Migration(
+        4,
+        "users_disabled",
+        postgres=("ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT false",),
+        sqlite=("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",),
+    ),
 )
 
 _CREATE_TABLE = {

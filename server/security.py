@@ -3,6 +3,9 @@
 API responses are JSON and never need to load anything, so their Content-Security-Policy allows
 nothing. Only the HTML pages get a policy that lets them work:
 
+- The web app (``/`` and ``/admin``): same-origin scripts, styles and requests, nothing inline,
+  so an injected ``<script>`` or ``style=`` attribute does not run.
+
 - ``/docs`` (Swagger UI) and ``/redoc``: FastAPI's pages load their scripts and styles from
   cdn.jsdelivr.net, the favicon from fastapi.tiangolo.com, ReDoc its fonts from Google Fonts
   and a blob: worker; both run an inline bootstrap script. Serve the assets yourself
@@ -45,9 +48,16 @@ PLAYGROUND_CSP = (
     "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
+# The web app's pages (server.web): its own scripts and styles only, no inline code of any kind;
+# blob: images for the eval chart, fetched with credentials and shown from memory.
+WEB_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 HSTS = "max-age=31536000; includeSubDomains"
 
 DOCS_PATHS = ("/docs", "/redoc")
+WEB_PAGES = ("/", "/admin")
 CORS_METHODS = ("GET", "POST", "DELETE", "OPTIONS")
 CORS_HEADERS = ("Content-Type", "X-API-Key", "Authorization", "X-Request-ID")
 CORS_EXPOSED = ("X-Request-ID", "Retry-After")
@@ -64,6 +74,8 @@ def content_security_policy(path: str, playground: re.Pattern[str]) -> str:
         return DOCS_CSP
     if playground.match(path):
         return PLAYGROUND_CSP
+    if path in WEB_PAGES:
+        return WEB_CSP
     return API_CSP
 
 

@@ -25,6 +25,7 @@ from observability.graph_metrics import MetricsObserver
 from observability.metrics import Metrics
 from observability.tracing import Tracing
 from server.cache import ResponseCache
+from server.conversations import ConversationStore
 from server.db import open_database
 from server.feedback import FeedbackStore
 from server.migrations import migrate
@@ -43,6 +44,7 @@ class AppState:
     limiter: RateLimiter
     users: UserStore
     feedback: FeedbackStore
+    conversations: ConversationStore
     metrics: Metrics
     tracing: Tracing | None
 
@@ -67,6 +69,7 @@ class AppState:
                     limiter=limiter,
                     users=UserStore(db),
                     feedback=FeedbackStore(db),
+                    conversations=ConversationStore(db),
                     metrics=metrics,
                     tracing=tracing,
                 )

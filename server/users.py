@@ -16,7 +16,7 @@ from typing import Literal, cast
 
 import bcrypt
 
-from server.db import Database, IntegrityError, as_datetime
+from server.db import Database, IntegrityError, Row, as_datetime
 
 Role = Literal["user", "admin"]
 ROLES: tuple[Role, ...] = ("user", "admin")
@@ -35,6 +35,7 @@ class User:
     username: str
     role: Role
     created_at: datetime
+    disabled: bool = False  # a disabled user cannot log in; tokens already issued run out
 
 
 def check_password(password: str) -> None:
@@ -52,6 +53,14 @@ def normalize_username(username: str) -> str:
             "starting with a letter or digit"
         )
     return name
+
+
+_COLUMNS = "username, role, created_at, disabled"
+
+
+def _user(row: Row) -> User:
+    name, role, created_at, disabled = row
+    return User(name, cast(Role, role), as_datetime(created_at), bool(disabled))
 
 
 class UserStore:
@@ -81,11 +90,27 @@ class UserStore:
         found = self._find(username)
         return found[0] if found else None
 
+    def all(self) -> list[User]:
+        with self._db.transaction() as tx:
+            rows = tx.execute(f"SELECT {_COLUMNS} FROM users ORDER BY username")
+        return [_user(row) for row in rows]
+
+    def set_disabled(self, username: str, disabled: bool) -> User:
+        """Disable (or enable again) a user's login; ``UserError`` for an unknown user."""
+        with self._db.transaction() as tx:
+            rows = tx.execute(
+                "UPDATE users SET disabled = %s WHERE username = %s RETURNING " + _COLUMNS,
+                (disabled, username.strip().lower()),
+            )
+        if not rows:
+            raise UserError(f"no user {username!r}")
+        return _user(rows[0])
+
     def authenticate(self, username: str, password: str) -> User | None:
-        """The user when the password matches; None for a wrong password or unknown user."""
+        """The user when the password matches and the user is not disabled; None otherwise."""
         found = self._find(username)
         candidate = password.encode("utf-8")
-        if found is None or len(candidate) > MAX_PASSWORD_BYTES:
+        if found is None or found[0].disabled or len(candidate) > MAX_PASSWORD_BYTES:
             # Hash anyway so an unknown username takes as long as a wrong password:
             # response time must not tell which usernames exist.
             bcrypt.checkpw(b"not the password", self._dummy_hash)
@@ -96,13 +121,12 @@ class UserStore:
     def _find(self, username: str) -> tuple[User, bytes] | None:
         with self._db.transaction() as tx:
             rows = tx.execute(
-                "SELECT username, role, created_at, password_hash FROM users WHERE username = %s",
+                f"SELECT {_COLUMNS}, password_hash FROM users WHERE username = %s",
                 (username.strip().lower(),),
             )
         if not rows:
             return None
-        name, role, created_at, password_hash = rows[0]
-        return User(name, cast(Role, role), as_datetime(created_at)), password_hash.encode("ascii")
+        return _user(rows[0][:-1]), rows[0][-1].encode("ascii")
 
     @cached_property
     def _dummy_hash(self) -> bytes:

@@ -1,0 +1,88 @@
+"""Admin: the corpus as an admin sees it. Documents with their chunk counts, a chunk search over
+text and headings, removing a document and ingesting it again. Uploads stay ``POST /ingest``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict
+
+from knowledge.ingest import ingest
+from knowledge.remove import remove_documents
+from server.auth import require_admin
+from server.passages import passage
+from server.state import AppStateDep
+
+router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+
+MAX_QUERY_CHARS = 200
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    source: str  # as listed by GET /admin/documents
+
+
+@router.get("/documents")
+async def list_documents(state: AppStateDep) -> dict[str, Any]:
+    """Every document of the published corpus with its number of chunks and flagged chunks."""
+    corpus = state.services.retriever.corpus
+    chunks = Counter(c.source for c in corpus.chunks)
+    flagged = Counter(c.source for c in corpus.chunks if c.metadata.get("flagged"))
+    documents = [
+        {"source": s, "document": Path(s).name, "chunks": n, "flagged": flagged[s]}
+        for s, n in sorted(chunks.items(), key=lambda item: Path(item[0]).name.lower())
+    ]
+    return {"corpus_version": corpus.version, "documents": documents}
+
+
+@router.get("/chunks")
+async def search_chunks(
+    state: AppStateDep,
+    q: Annotated[str, Query(max_length=MAX_QUERY_CHARS)] = "",
+    source: str | None = None,
+    flagged: bool = False,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, Any]:
+    """Chunks whose text or heading contains ``q`` (case-insensitive; every chunk when empty),
+    optionally of one document or only flagged ones, in corpus order. A plain substring match
+    on purpose: an admin looking for a passage wants exactly that text, not a ranking."""
+    needle = q.strip().casefold()
+    matches = [
+        c
+        for c in state.services.retriever.corpus.chunks
+        if (source is None or c.source == source)
+        and (not flagged or c.metadata.get("flagged"))
+        and (needle in c.text.casefold() or needle in c.heading.casefold())
+    ]
+    return {"total": len(matches), "chunks": [passage(c) for c in matches[:limit]]}
+
+
+@router.post("/documents/remove")
+async def remove_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
+    """Take a document out of the corpus (new snapshot, vectors and records cleaned). A copy the
+    service keeps of an uploaded file goes too; files elsewhere are the owner's and stay."""
+    embeddings = state.services.retriever.embeddings
+    report = await run_in_threadpool(remove_documents, [body.source], state.settings, embeddings)
+    if not report.removed:
+        raise HTTPException(404, f"no document {body.source!r} in the corpus")
+    uploaded = Path(body.source)
+    if uploaded.parent == (state.settings.data_dir / "uploads").resolve():
+        uploaded.unlink(missing_ok=True)
+    return report.to_dict()
+
+
+@router.post("/documents/reingest")
+async def reingest_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
+    """Read the document's file again through the incremental pipeline (a file that is gone
+    loses its chunks)."""
+    corpus = state.services.retriever.corpus
+    if not any(c.source == body.source for c in corpus.chunks):
+        raise HTTPException(404, f"no document {body.source!r} in the corpus")
+    embeddings = state.services.retriever.embeddings
+    report = await run_in_threadpool(ingest, [Path(body.source)], state.settings, embeddings)
+    return report.to_dict()
