@@ -44,7 +44,11 @@ async def list_conversations(state: AppStateDep, principal: ClientDep) -> list[d
     listed = []
     for session_id, created_at in owned:
         messages = await state.answerer.conversation(session_id)
-        title = messages[0] if messages else ""
+        if messages:
+            title = messages[0]
+        else:  # refused questions are not in the conversation's messages, only in its turns
+            asked = await turns(state.answerer, session_id)
+            title = asked[0].question if asked else ""
         listed.append({"id": session_id, "title": title, "created_at": created_at.isoformat()})
     return listed
 

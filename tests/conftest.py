@@ -8,7 +8,8 @@ import pytest
 
 from core.settings import Settings
 
-pytest_plugins = ["tests.pg"]
+# tests.webapp: the web app under uvicorn and Debian's Chromium, for the browser tests.
+pytest_plugins = ["tests.pg", "tests.webapp"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "samples" / "corpus"
