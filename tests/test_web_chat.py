@@ -73,7 +73,9 @@ def test_two_turns_stream_cite_the_right_passage_and_survive_a_reload(
     ask(page, "When was it issued?")
     second = answers(page).nth(1)
     expect(second.locator(".answer-text")).to_contain_text("issued on 2025-08-14")
-    expect(second.get_by_role("button", name=re.compile("^Source 1: certificates.yaml"))).to_be_visible()
+    expect(
+        second.get_by_role("button", name=re.compile("^Source 1: certificates.yaml"))
+    ).to_be_visible()
     screenshot(page, "chat-two-turns")
 
     page.reload()
@@ -102,14 +104,14 @@ def test_a_blocked_question_and_one_the_documents_do_not_answer_are_said_plainly
     ask(page, "What is the boiling point of tungsten?")
     unanswered = answers(page).nth(1)
     expect(unanswered.locator(".outcome")).to_have_text("Not in your documents")
-    expect(unanswered.locator(".answer-text")).to_contain_text("I can't find that in your documents")
+    expect(unanswered.locator(".answer-text")).to_contain_text(
+        "I can't find that in your documents"
+    )
     screenshot(page, "chat-refused-and-not-found")
     assert web_app.llm.calls == []
 
 
-def test_feedback_is_stored_with_the_run_and_session_it_rates(
-    page: Page, web_app: WebApp
-) -> None:
+def test_feedback_is_stored_with_the_run_and_session_it_rates(page: Page, web_app: WebApp) -> None:
     web_app.answers("You studied at Halden State University [1].")
     sign_in_with_key(page)
     page.get_by_role("button", name="New conversation").click()
@@ -118,7 +120,9 @@ def test_feedback_is_stored_with_the_run_and_session_it_rates(
     expect(answer.locator(".outcome")).to_have_text("Answered from your documents")
 
     answer.get_by_role("button", name="Not helpful").click()
-    expect(answer.get_by_role("button", name="Not helpful")).to_have_attribute("aria-pressed", "true")
+    expect(answer.get_by_role("button", name="Not helpful")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     answer.get_by_label("Anything to add?").fill("It left out the year.")
     answer.get_by_role("button", name="Send feedback").click()
     expect(answer.get_by_role("status")).to_have_text("Thank you: your feedback was saved.")
@@ -126,10 +130,17 @@ def test_feedback_is_stored_with_the_run_and_session_it_rates(
 
     session = page.url.rsplit("#c/", 1)[1]
     stored = web_app.app_state.feedback.recent(limit=1)[0]
-    assert (stored.session_id, stored.score, stored.comment) == (session, 0.0, "It left out the year.")
-    turn_runs = [t["run_id"] for t in page.request.get(
-        f"/conversations/{session}", headers={"X-API-Key": API_KEY}
-    ).json()["turns"]]
+    assert (stored.session_id, stored.score, stored.comment) == (
+        session,
+        0.0,
+        "It left out the year.",
+    )
+    turn_runs = [
+        t["run_id"]
+        for t in page.request.get(
+            f"/conversations/{session}", headers={"X-API-Key": API_KEY}
+        ).json()["turns"]
+    ]
     assert stored.run_id is not None and UUID(stored.run_id).hex == turn_runs[0]
 
     answer.get_by_role("button", name="Copy answer").click()
@@ -180,6 +191,7 @@ def test_narrow_and_dark_screens_and_no_serious_accessibility_violations(
     expect(conversations).to_be_hidden()
     page.get_by_role("button", name="Conversations").click()
     expect(conversations).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     screenshot(page, "chat-narrow")
 
     page.emulate_media(color_scheme="dark")

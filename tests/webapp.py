@@ -66,9 +66,12 @@ class WebApp:
 def write_eval_report(folder: Path) -> None:
     """A small report in the layout `rag eval --out` writes, with a real chart."""
     folder.mkdir(parents=True, exist_ok=True)
-    table = {"outcome.accuracy": Summary(0.9, 10, 10, 0), "retrieval.recall@5": Summary(0.8, 10, 10, 0)}
+    table = {
+        "outcome.accuracy": Summary(0.9, 10, 10, 0),
+        "retrieval.recall@5": Summary(0.8, 10, 10, 0),
+    }
     write_chart({"factual": table, "negative": table}, folder / "categories.png", "test run")
-    results = {
+    results: dict[str, Any] = {
         "mode": "retrieval_only",
         "llm": None,
         "judge": None,
@@ -84,7 +87,9 @@ def write_eval_report(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def web_app(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebApp]:
+def web_app(
+    sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[WebApp]:
     root = tmp_path_factory.mktemp("web")
     data = root / "data"
     shutil.copytree(sample_settings.data_dir, data)  # uploads and removals write to it
@@ -138,9 +143,11 @@ def page(browser: Browser, web_app: WebApp) -> Iterator[Page]:
     opened.on("pageerror", lambda error: errors.append(str(error)))
     opened.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "status of 4" not in message.text
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "status of 4" not in message.text
+            else None
+        ),
     )
     yield opened
     context.close()

@@ -43,7 +43,7 @@ export async function feedbackSection(panel, heading) {
           h(
             "p",
             {},
-            h("span", { class: `badge ${f.score >= 0.5 ? "ok" : "refused"}` }, f.score >= 0.5 ? "👍 helpful" : "👎 not helpful"),
+            h("span", { class: `badge ${f.score >= 0.5 ? "ok" : "refused"}` }, f.score >= 0.5 ? "helpful" : "not helpful"),
             ` from ${f.principal}, ${formatDate(f.created_at)}`,
           ),
           f.comment ? h("p", {}, h("strong", {}, "Comment: "), f.comment) : null,

@@ -1,7 +1,7 @@
 // One turn of a conversation: the question, the answer as it streams in, then the finished
 // answer with its [n] citations as buttons, the outcome in words, the sources, copy and feedback.
 import { api } from "./api.js";
-import { announce, h } from "./dom.js";
+import { announce, h, icon } from "./dom.js";
 import { openPassage } from "./passage.js";
 
 const OUTCOMES = {
@@ -134,8 +134,8 @@ function feedbackControls(context) {
     comment.focus();
   };
   const thumbs = [
-    h("button", { type: "button", "aria-pressed": "false", onclick: rate(1) }, "👍 Helpful"),
-    h("button", { type: "button", "aria-pressed": "false", onclick: rate(0) }, "👎 Not helpful"),
+    h("button", { type: "button", "aria-pressed": "false", onclick: rate(1) }, icon("up"), "Helpful"),
+    h("button", { type: "button", "aria-pressed": "false", onclick: rate(0) }, icon("down"), "Not helpful"),
   ];
   return [thumbs, form, status];
 }
@@ -168,11 +168,12 @@ export function turnView(question, context) {
       outcome.dataset.kind = kind;
       text.replaceChildren(...answerBody(answer.answer, answer.citations));
       text.setAttribute("aria-busy", "false");
-      const copy = h("button", { type: "button" }, "Copy answer");
+      const copyLabel = h("span", {}, "Copy answer");
+      const copy = h("button", { type: "button" }, icon("copy"), copyLabel);
       copy.addEventListener("click", async () => {
         await navigator.clipboard.writeText(copyText(answer));
         announce("Answer copied");
-        copy.textContent = "Copied";
+        copyLabel.textContent = "Copied";
       });
       const actions = h("div", { class: "actions" }, copy, feedbackControls(context));
       article.append(...[sourcesList(answer), actions].filter(Boolean));

