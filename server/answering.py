@@ -17,14 +17,24 @@ from uuid import UUID
 
 from langchain_core.runnables import RunnableConfig, RunnableSerializable
 from langchain_core.runnables.utils import ConfigurableFieldSpec
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from graph.sessions import new_session_id
-from graph.state import Answer, InputState
+from graph.state import Answer
 from server.cache import cache_key
 from server.state import AppState
 
 CACHEABLE = frozenset({"answered", "no_answer"})
+
+
+class QuestionIn(BaseModel):
+    """The input clients send (``graph.state.InputState`` over HTTP). The empty default is for
+    LangServe's playground, which would otherwise greet a developer with "must have required
+    property 'question'" before anything is typed; a request without a question is still refused
+    with a 422 by ``check_rag_request``."""
+
+    model_config = ConfigDict(extra="forbid")  # an unknown input field is a 4xx, not ignored
+    question: str = Field(default="", description="What to ask about your documents.")
 
 
 class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
@@ -34,8 +44,8 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     @property
-    def InputType(self) -> type[InputState]:  # type: ignore[override]  # narrower on purpose
-        return InputState
+    def InputType(self) -> type[QuestionIn]:  # type: ignore[override]  # narrower on purpose
+        return QuestionIn
 
     @property
     def OutputType(self) -> type[Answer]:  # type: ignore[override]

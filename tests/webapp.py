@@ -3,7 +3,8 @@ guard, SQLite sessions and service database; only the LLM is the queued fake) an
 Chromium driven by Playwright. Nothing is downloaded: Playwright's Python package carries its
 own driver, and the browser is /usr/bin/chromium (infra/dev/system-packages.sh installs it).
 
-Fixtures for ``pytest_plugins = ["tests.webapp"]``; one server and one browser for the session.
+Fixtures for ``pytest_plugins = ["tests.webapp"]``: one server for the session, one browser per
+test module.
 Screenshots go to ``test-artifacts/screens/`` (git-ignored) for a person to look at.
 """
 
@@ -122,7 +123,9 @@ def web_app(
     thread.join(timeout=30)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is running it holds an asyncio loop
+# on the main thread, and the suite's other tests call asyncio.run() there.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         raise RuntimeError("chromium not installed: run infra/dev/system-packages.sh")
