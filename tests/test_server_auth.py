@@ -193,6 +193,17 @@ def test_user_store_rules(users: UserStore) -> None:
     assert users.get("bob") is None
 
 
+def test_a_disabled_user_cannot_log_in_until_enabled_again(users: UserStore) -> None:
+    assert [(u.username, u.disabled) for u in users.all()] == [("alice", False), ("root", False)]
+    assert users.set_disabled("ALICE", True).disabled
+    assert users.authenticate("alice", PASSWORD) is None
+    assert [u.username for u in users.all() if u.disabled] == ["alice"]
+    users.set_disabled("alice", False)
+    assert users.authenticate("alice", PASSWORD) is not None
+    with pytest.raises(UserError, match="no user 'nobody'"):
+        users.set_disabled("nobody", True)
+
+
 # --- startup and dev mode ---------------------------------------------------------------------
 
 

@@ -70,6 +70,22 @@ def test_feedback_is_stored_and_read_back(service_db: Database) -> None:
     assert store.get(10_000) is None
 
 
+def test_recent_filters_by_rating_and_comment_text(service_db: Database) -> None:
+    store = FeedbackStore(service_db)
+    for score, comment in [(0, "50% wrong"), (0.25, "wrong_name"), (1, "Spot on"), (0, None)]:
+        store.add(run_id=None, session_id="s-1", score=score, comment=comment, principal="p")
+    assert [f.comment for f in store.recent(rating="up")] == ["Spot on"]
+    assert [f.comment for f in store.recent(rating="down")] == [None, "wrong_name", "50% wrong"]
+    assert [f.comment for f in store.recent(comment_contains="WRONG")] == [
+        "wrong_name",
+        "50% wrong",
+    ]
+    # % and _ are matched as themselves, not as LIKE wildcards.
+    assert [f.comment for f in store.recent(comment_contains="0% w")] == ["50% wrong"]
+    assert [f.comment for f in store.recent(comment_contains="g_n")] == ["wrong_name"]
+    assert store.recent(comment_contains="_") == [store.recent(comment_contains="wrong_")[0]]
+
+
 def errors(response: Any) -> list[str]:
     assert response.status_code == 422
     return [e["msg"] for e in response.json()["detail"]]

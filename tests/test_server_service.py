@@ -82,6 +82,13 @@ ROUTES: list[tuple[str, str, dict[str, Any], str]] = [
     ("POST", "/feedback", {"json": {"session_id": "matrix", "score": 1}}, "client"),
     ("GET", "/health/detailed", {}, "client"),
     ("GET", "/metrics", {}, "client"),
+    ("GET", "/me", {}, "client"),
+    ("POST", "/conversations", {}, "client"),
+    ("GET", "/conversations", {}, "client"),
+    ("GET", "/admin/documents", {}, "admin"),
+    ("GET", "/admin/chunks", {"params": {"q": "kubernetes"}}, "admin"),
+    ("GET", "/admin/feedback", {}, "admin"),
+    ("GET", "/admin/users", {}, "admin"),
     (
         "POST",
         "/ingest",
