@@ -29,6 +29,7 @@ run: install
 	$(BIN)/rag ingest samples/corpus
 	@echo
 	@echo "personal-rag on http://127.0.0.1:$(PORT) (local development run: no API keys; Ctrl-C stops)"
+	@echo "  chat: http://127.0.0.1:$(PORT)/    admin console: http://127.0.0.1:$(PORT)/admin"
 	@echo "  playground: http://127.0.0.1:$(PORT)/rag/playground/    API docs: http://127.0.0.1:$(PORT)/docs"
 	@echo "  curl -s http://127.0.0.1:$(PORT)/rag/invoke -H 'Content-Type: application/json' \\"
 	@echo "    -d '{\"input\": {\"question\": \"When does my Kubernetes certification expire?\"}, \"config\": {\"configurable\": {\"thread_id\": \"demo\"}}}'"

@@ -1,9 +1,10 @@
 """Users who log in for a JWT: bcrypt password hashes in the service database.
 
 The same store works over PostgreSQL and the embedded SQLite default (see ``server.db``).
-Usernames are case-insensitive (stored lower-case). bcrypt only reads the first 72 bytes of a
-password, and bcrypt 5 raises on longer input, so longer passwords are refused at creation
-rather than silently truncated.
+Usernames are case-insensitive (stored lower-case). A disabled user cannot log in; a token issued
+before stays valid until it expires, as tokens are not checked against the database. bcrypt only
+reads the first 72 bytes of a password, and bcrypt 5 raises on longer input, so longer passwords
+are refused at creation rather than silently truncated.
 """
 
 from __future__ import annotations
