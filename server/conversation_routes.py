@@ -42,14 +42,23 @@ async def list_conversations(state: AppStateDep, principal: ClientDep) -> list[d
     """The caller's conversations, newest first, titled by their first question."""
     owned = await run_in_threadpool(state.conversations.owned_by, principal.name)
     listed = []
-    for session_id, created_at in owned:
-        messages = await state.answerer.conversation(session_id)
-        if messages:
-            title = messages[0]
-        else:  # refused questions are not in the conversation's messages, only in its turns
-            asked = await turns(state.answerer, session_id)
-            title = asked[0].question if asked else ""
-        listed.append({"id": session_id, "title": title, "created_at": created_at.isoformat()})
+    for conversation in owned:
+        title = conversation.title
+        if title is None:
+            # Read once from the session store (every turn, refused ones too), then kept.
+            asked = await turns(state.answerer, conversation.session_id)
+            if asked:
+                title = asked[0].question
+                await run_in_threadpool(
+                    state.conversations.set_title, conversation.session_id, title
+                )
+        listed.append(
+            {
+                "id": conversation.session_id,
+                "title": title or "",
+                "created_at": conversation.created_at.isoformat(),
+            }
+        )
     return listed
 
 

@@ -27,6 +27,13 @@ class Turn:
     at: datetime | None
 
 
+@dataclass(frozen=True)
+class Listed:
+    session_id: str
+    title: str | None  # the first question, once there is one
+    created_at: datetime
+
+
 class ConversationStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -41,15 +48,21 @@ class ConversationStore:
             )
         return session_id
 
-    def owned_by(self, principal: str, limit: int = 100) -> list[tuple[str, datetime]]:
-        """``(session_id, created_at)``, newest first."""
+    def owned_by(self, principal: str, limit: int = 100) -> list[Listed]:
+        """Newest first."""
         with self._db.transaction() as tx:
             rows = tx.execute(
-                "SELECT session_id, created_at FROM conversations WHERE principal = %s "
+                "SELECT session_id, title, created_at FROM conversations WHERE principal = %s "
                 "ORDER BY created_at DESC, session_id LIMIT %s",
                 (principal, limit),
             )
-        return [(str(session_id), as_datetime(created)) for session_id, created in rows]
+        return [Listed(str(s), t, as_datetime(c)) for s, t, c in rows]
+
+    def set_title(self, session_id: str, title: str) -> None:
+        with self._db.transaction() as tx:
+            tx.execute(
+                "UPDATE conversations SET title = %s WHERE session_id = %s", (title, session_id)
+            )
 
     def owner(self, session_id: str) -> str | None:
         with self._db.transaction() as tx:

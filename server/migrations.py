@@ -95,6 +95,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE conversations (
                 session_id TEXT PRIMARY KEY,
                 principal TEXT NOT NULL,
+                title TEXT,
                 created_at TIMESTAMPTZ NOT NULL DEFAULT now()
             )""",
             "CREATE INDEX conversations_principal ON conversations (principal, created_at)",
@@ -103,6 +104,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             """CREATE TABLE conversations (
                 session_id TEXT PRIMARY KEY,
                 principal TEXT NOT NULL,
+                title TEXT,
                 created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
             )""",
             "CREATE INDEX conversations_principal ON conversations (principal, created_at)",

@@ -58,8 +58,8 @@ class WebApp:
     llm: QueuedChatModel
     data_dir: Path
 
-    def answers(self, *outcomes: str) -> None:
-        """What the fake LLM says next, in order (rewrites of follow-ups included)."""
+    def answers(self, *outcomes: str | BaseException) -> None:
+        """What the fake LLM says (or raises) next, in order (rewrites of follow-ups included)."""
         self.llm.outcomes[:] = list(outcomes)
         self.llm.calls.clear()
 

@@ -38,7 +38,7 @@ async function start() {
   let me = await whoAmI().catch(() => null);
   if (!me) me = await signIn($("#login"), takeNotice());
   fill($("#who"), `Signed in as ${me.name}`);
-  $("#sign-out").hidden = false;
+  $("#sign-out").hidden = me.kind === "dev"; // a local development run has nobody to sign out
   $("#sign-out").addEventListener("click", () => {
     signOut();
     location.reload();

@@ -164,7 +164,7 @@ function setUpAsking() {
 function setUpLayout(me) {
   fill($("#who"), `Signed in as ${me.name}`);
   $("#admin-link").hidden = me.role !== "admin";
-  $("#sign-out").hidden = false;
+  $("#sign-out").hidden = me.kind === "dev"; // a local development run has nobody to sign out
   $("#sign-out").addEventListener("click", () => {
     signOut();
     location.reload();
