@@ -16,6 +16,7 @@ from server.security import WEB_CSP
 from server.state import state_of
 from server.web import web_version
 from tests.answering import fake_services
+from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import queued
 
 pytestmark = pytest.mark.integration
@@ -104,6 +105,10 @@ def test_admin_routes_say_what_is_wrong(client: TestClient) -> None:
     self_disable = client.post("/admin/users/root/disable", headers=root)
     assert self_disable.status_code == 422 and "yourself" in self_disable.json()["detail"]
     assert client.post("/admin/users/nobody/disable", headers=root).status_code == 404
+    transcript = str(SAMPLE_CORPUS / "transcript.md")
+    again_read = client.post("/admin/documents/reingest", headers=root, json={"source": transcript})
+    assert again_read.status_code == 200 and again_read.json()["chunks_added"] == 0
+    assert again_read.json()["chunks_unchanged"] > 0
     report = client.get("/admin/eval", headers=root)
     assert report.status_code == 404 and "RAG_EVAL_REPORT_DIR" in report.json()["detail"]
     assert client.get("/me", headers=root).json() == {

@@ -5,6 +5,7 @@ being cited, and feedback, the eval report, health and users are shown and manag
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import APIRequestContext, FilePayload, Page, expect
@@ -72,7 +73,7 @@ def test_a_plain_user_sees_nothing_and_the_admin_api_refuses_them(
 
 
 def test_uploads_report_each_file_passages_are_found_and_a_deleted_document_is_not_cited(
-    page: Page, web_app: WebApp
+    page: Page, web_app: WebApp, tmp_path: Path
 ) -> None:
     page.on("dialog", lambda dialog: dialog.accept())  # "remove this document?"
     sign_in_as(page, "root", "/admin#upload")
@@ -102,6 +103,14 @@ def test_uploads_report_each_file_passages_are_found_and_a_deleted_document_is_n
     assert serious_accessibility_violations(page) == []
     upload(page, [{"name": "badge.md", "mimeType": "text/markdown", "buffer": BADGE}])
     expect(result_of(page, "badge.md")).to_contain_text("Unchanged")
+    folder = tmp_path / "trip"
+    folder.mkdir()
+    (folder / "plan.md").write_text("# Plan\n\nThe ferry leaves at 07:40 from pier 9.\n")
+    (folder / "notes.txt").write_text("Pack the blue rain jacket.\n")
+    page.locator("#upload-folder").set_input_files(folder)
+    page.get_by_role("button", name="Upload and ingest").click()
+    expect(result_of(page, "trip/plan.md")).to_contain_text("Indexed")
+    expect(result_of(page, "trip/notes.txt")).to_contain_text("Indexed")
 
     page.get_by_role("link", name="Documents").click()
     page.get_by_label("Text or heading contains").fill("58213")

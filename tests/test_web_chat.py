@@ -50,6 +50,7 @@ def test_two_turns_stream_cite_the_right_passage_and_survive_a_reload(
         "It was issued on 2025-08-14 [1].",
     )
     sign_in_with_key(page)
+    assert page.evaluate("localStorage.length") == 0  # the key is in this tab's sessionStorage
     screenshot(page, "chat-empty")
     page.evaluate(COUNT_STREAMED_TOKENS)
 
