@@ -54,14 +54,16 @@ async def rate_limited(request: Request) -> None:
     await check_rate_limits(app_state(request), request)
 
 
-def _questions(body: dict[str, Any]) -> list[Any]:
+def questions_in(body: dict[str, Any]) -> list[Any]:
+    """The question of every input in an invoke/stream (``input``) or batch (``inputs``) body."""
     if "inputs" in body and isinstance(body["inputs"], list):
         return [item.get("question") if isinstance(item, dict) else None for item in body["inputs"]]
     payload = body.get("input")
     return [payload.get("question") if isinstance(payload, dict) else None]
 
 
-def _session_ids(body: dict[str, Any]) -> list[Any]:
+def session_ids_in(body: dict[str, Any]) -> list[Any]:
+    """The thread_id of every config: one (``config``) or one per batch input (a list)."""
     configs = body.get("config")
     configs = configs if isinstance(configs, list) else [configs]
     return [
@@ -81,8 +83,8 @@ async def check_rag_request(config: dict[str, Any], request: Request) -> dict[st
         raise HTTPException(422, "request body must be JSON") from exc
     if not isinstance(body, dict):
         raise HTTPException(422, "request body must be a JSON object")
-    session_ids = [check_session_id(session_id) for session_id in _session_ids(body)]
-    for question in _questions(body):
+    session_ids = [check_session_id(session_id) for session_id in session_ids_in(body)]
+    for question in questions_in(body):
         check_question(question, state.settings)
     for session_id in set(session_ids):
         await check_rate_limits(state, request, session_id)
