@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,15 +16,19 @@ from graph.sessions import validate_session_id
 from knowledge.ingest import ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
+from server.errors import error_responses
 from server.request_checks import (
     check_question,
-    check_rate_limits,
     check_session_id,
     control_character,
+    rate_limited,
 )
 from server.state import AppStateDep
 
-router = APIRouter()
+# Every route here counts against the per-IP rate limit; /rag adds the per-session ones.
+router = APIRouter(
+    dependencies=[Depends(rate_limited)], responses=error_responses(401, 413, 422, 429)
+)
 
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
 
@@ -71,12 +75,10 @@ class FeedbackIn(BaseModel):
 @router.post("/retrieve", tags=["knowledge"])
 async def retrieve(
     body: RetrieveIn,
-    request: Request,
     state: AppStateDep,
     _: Annotated[Principal, Depends(require_client)],
 ) -> dict[str, Any]:
     """Ranked chunks for a query, as `rag search` prints them."""
-    await check_rate_limits(state, request)
     query = check_question(body.query, state.settings, name="query")
     results = await run_in_threadpool(state.services.retriever.search, query, body.k, body.rerank)
     return {"query": query, "results": [r.to_dict() for r in results]}
@@ -96,7 +98,7 @@ def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str
     return name
 
 
-@router.post("/ingest", tags=["knowledge"])
+@router.post("/ingest", tags=["knowledge"], responses=error_responses(403, 415))
 async def ingest_files(
     files: list[UploadFile],
     state: AppStateDep,
