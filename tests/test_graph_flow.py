@@ -2,7 +2,6 @@
 the queued fake, so every outcome and route can be forced."""
 
 import asyncio
-import time
 from pathlib import Path
 from typing import Any
 
@@ -138,28 +137,26 @@ def test_first_turn_skips_rewrite(sample_settings: Settings, tmp_path: Path) -> 
 
 
 def test_rewrite_timeout_searches_the_original_question(sample_settings: Settings) -> None:
-    class SlowRewrites(QueuedChatModel):
-        def _next(self, messages: list) -> str:
-            if "Last question:" in str(messages[-1].content):
-                time.sleep(1.0)
-                return "a rewrite that came too late"
-            return super()._next(messages)
-
-    llm = SlowRewrites(outcomes=["First answer [1].", "Second answer [1]."], calls=[])
+    late_rewrite = "a rewrite that came too late " * 10  # 2 s at 0.05 s a word
+    llm = queued(
+        "First answer [1].", late_rewrite.strip(), "Second answer [1].", token_delay_s=0.05
+    )
     follow_up = "When does my Kubernetes certification expire?"
     outs, state = run_session(
         sample_settings,
         llm,
         turns=["What certifications do I have?", follow_up],
-        rewrite_timeout_s=0.2,
+        rewrite_timeout_s=0.3,
     )
     assert [o["outcome"] for o in outs] == ["answered", "answered"]
     assert outs[1]["answer"] == "Second answer [1]."
-    # The late rewrite was not waited for: the follow-up itself was searched and answered.
+    # The late rewrite was not waited for: the follow-up itself was searched and answered...
     assert state["search_query"] == follow_up
     assert follow_up in llm.calls[-1][-1].content
     assert "too late" not in llm.calls[-1][-1].content
     assert source_name(outs[1]["citations"][0]) == "certificates.yaml"
+    # ...and its generation was stopped, not left running on the model.
+    assert llm.abandoned == [late_rewrite.strip()]
 
 
 def answerer_without_sessions(settings: Settings, llm: QueuedChatModel) -> Answerer:
