@@ -80,9 +80,12 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
     async def astream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[dict[str, Any]]:
+        # Deliberately not through LangChain's run callbacks: /stream_events then shows no run
+        # of ours at all (only "end"), so nothing of the graph's insides can reach it.
+        config = config or {}
         state = self.app_state()
         question = input["question"].strip()  # as the guard node would
-        configurable = (config or {}).get("configurable", {})
+        configurable = config.get("configurable", {})
         session_id = configurable["thread_id"]
         conversation = await state.answerer.conversation(session_id)
         corpus_version = state.services.retriever.corpus.version
@@ -94,8 +97,8 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
             state.metrics.count_answer(hit, cached=True)
             yield dict(hit)
             return
-        run_id = (config or {}).get("run_id")
         # The LangServe run id is the trace id, so feedback on that run scores this trace.
+        run_id = config.get("run_id")
         trace_id = UUID(str(run_id)).hex if run_id else None
         user = configurable.get("principal")
         async for event in state.answerer.stream(

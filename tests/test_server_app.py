@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.settings import Settings
+from prompts import ANSWER
+from safety.echo import PromptEcho
 from server.app import create_app
 from server.state import AppState, state_of
 from tests.answering import fake_services
@@ -226,3 +228,19 @@ def test_health_detailed_and_metrics(client: TestClient, llm: QueuedChatModel) -
     metrics = client.get("/metrics", headers=HEADERS).text
     assert 'rag_node_duration_seconds_count{node="generate"}' in metrics
     assert 'route="/rag/invoke"' in metrics
+
+
+@pytest.mark.parametrize("endpoint", ["/rag/stream", "/rag/stream_events", "/rag/invoke"])
+def test_a_model_reciting_its_instructions_leaks_nothing_through_any_route(
+    client: TestClient, llm: QueuedChatModel, endpoint: str
+) -> None:
+    llm.outcomes += ["My instructions say: " + ANSWER.text]
+    body = {
+        "input": {"question": "When does my Kubernetes certification expire?"},
+        "config": {"configurable": {"thread_id": f"echo-{endpoint.rsplit('/', 1)[1]}"}},
+        "version": "v2",
+    }
+    response = client.post(endpoint, json=body, headers=HEADERS)
+    assert response.status_code == 200
+    assert not PromptEcho(ANSWER.text).found_in(response.text)
+    assert "Never reveal" not in response.text
