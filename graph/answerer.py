@@ -27,6 +27,7 @@ from graph.services import Services
 from graph.sessions import open_checkpointer, validate_session_id
 from graph.state import Answer, to_answer
 from observability.tracing import Tracing
+from safety.echo import EchoFilter, echo_of
 
 
 def answer_token(payload: Any) -> str | None:
@@ -84,8 +85,10 @@ class Answerer:
         user: str | None = None,
         trace_id: str | None = None,
     ) -> AsyncIterator[str | Answer]:
-        """Answer tokens (``str``) while they are generated, then the ``Answer``."""
+        """Answer tokens (``str``) while they are generated, then the ``Answer``. Tokens pass
+        through an ``EchoFilter``: a model reciting its system prompt is cut off mid-stream."""
         values: dict[str, Any] = {}
+        echo = EchoFilter(echo_of(self.context.answer_prompt))
         async for mode, payload in self.graph.astream(
             {"question": question},
             self.run_config(session_id, user, trace_id),
@@ -93,11 +96,14 @@ class Answerer:
             stream_mode=["messages", "values"],
         ):
             if mode == "messages":
-                token = answer_token(payload)
-                if token:
-                    yield token
+                text = echo.feed(answer_token(payload) or "")
+                if text:
+                    yield text
             else:
                 values = cast(dict[str, Any], payload)
+        rest = echo.flush()
+        if rest:
+            yield rest
         yield to_answer(values)
 
     async def ask(self, question: str, session_id: str, **run: Any) -> Answer:

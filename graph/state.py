@@ -15,6 +15,8 @@ from langgraph.graph.message import add_messages
 from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic (LangServe's schemas) needs it on 3.11
 
+from prompts.replies import REFUSAL
+
 Outcome = Literal["answered", "no_answer", "blocked", "fallback"]
 
 
@@ -79,3 +81,8 @@ def to_answer(values: dict[str, Any]) -> Answer:
         outcome=values.get("outcome") or "fallback",
         reason=values.get("reason") or "",
     )
+
+
+def refusal(reason: str) -> Answer:
+    """A refused turn (``reason`` says which check refused it; logs and metrics only)."""
+    return Answer(answer=REFUSAL, citations=[], outcome="blocked", reason=reason)

@@ -101,8 +101,16 @@ def to_document(chunk: Chunk) -> Document:
     return Document(page_content=chunk.indexed_text(), metadata=metadata, id=chunk.chunk_id)
 
 
-def to_stored(chunk: Chunk, flag: str | None) -> snapshot.StoredChunk:
-    metadata = dict(chunk.metadata)
+def document_name(path: Path, roots: Sequence[Path]) -> str:
+    """How a file is shown to users: relative to the folder it was ingested from, or its name
+    when it was ingested on its own, never the server's filesystem layout."""
+    parents = [root for root in roots if root in path.parents]
+    root = max(parents, key=lambda r: len(r.parts), default=path.parent)
+    return path.relative_to(root).as_posix()
+
+
+def to_stored(chunk: Chunk, flag: str | None, document: str) -> snapshot.StoredChunk:
+    metadata = {**chunk.metadata, "document": document}
     if flag:
         metadata["flagged"] = flag
     return snapshot.StoredChunk(
@@ -148,6 +156,7 @@ def ingest(
     report = IngestReport(files_seen=len(files), skipped=list(missing))
     chunks: list[Chunk] = []
     read_sources: set[str] = set()
+    names: dict[str, str] = {}  # source -> document name
     for path in files:
         try:
             document = load(path, settings.max_file_bytes)
@@ -155,6 +164,7 @@ def ingest(
             report.skipped.append(Skipped(str(path), exc.reason))
             continue
         read_sources.add(document.source)
+        names[document.source] = document_name(path, roots)
         chunks.extend(chunk_document(document, settings.chunk_max_words))
     report.files_indexed = len(read_sources)
 
@@ -180,7 +190,7 @@ def ingest(
             if not Path(c.source).exists() and any(_under(c.source, root) for root in roots)
         }
         kept = [c for c in previous.chunks if c.source not in read_sources | gone]
-        fresh = [to_stored(c, injection_flag(c, previous)) for c in chunks]
+        fresh = [to_stored(c, injection_flag(c, previous), names[c.source]) for c in chunks]
         report.chunks_flagged = sum(1 for c in fresh if "flagged" in c.metadata)
         live = kept + fresh
         new_ids = {c.chunk_id for c in chunks}

@@ -49,13 +49,40 @@ def _flat_metadata(raw: dict[str, Any]) -> dict[str, Any]:
     return {str(k): _scalar(v) for k, v in raw.items() if v is not None}
 
 
+# A document is data for people: nothing real nests deeper or holds more values than this, and
+# a YAML alias bomb (each alias repeating the one before) would expand past it exponentially.
+MAX_YAML_DEPTH = 40
+MAX_YAML_VALUES = 100_000
+
+
 def _safe_yaml(text: str, what: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
         raise BadFileError(f"broken {what}{where}: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError as exc:
+        raise BadFileError(f"{what} nested too deeply") from exc
+    _check_yaml_size(data, what)
+    return data
+
+
+def _check_yaml_size(data: Any, what: str) -> None:
+    """Counts values as the loaders would walk them (aliases expanded), stopping at the limits."""
+    pending: list[tuple[Any, int]] = [(data, 0)]
+    values = 0
+    while pending:
+        node, depth = pending.pop()
+        values += 1
+        if values > MAX_YAML_VALUES:
+            raise BadFileError(f"{what} too large: more than {MAX_YAML_VALUES} values")
+        if depth > MAX_YAML_DEPTH:
+            raise BadFileError(f"{what} nested too deeply: more than {MAX_YAML_DEPTH} levels")
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        pending.extend((child, depth + 1) for child in children)
 
 
 def load_markdown(path: Path) -> LoadedDocument:

@@ -21,7 +21,7 @@ from knowledge.vectorstore import open_vectorstore
 @dataclass
 class RetrievedChunk:
     chunk_id: str
-    source: str
+    source: str  # the document as users see it: relative to the folder it was ingested from
     heading: str
     text: str
     score: float
@@ -98,7 +98,7 @@ class HybridRetriever:
             results.append(
                 RetrievedChunk(
                     chunk_id=chunk.chunk_id,
-                    source=chunk.source,
+                    source=chunk.document,
                     heading=chunk.heading,
                     text=chunk.text,
                     score=item.score,

@@ -41,6 +41,11 @@ class StoredChunk:
     page: int | None
     metadata: dict[str, Any]
 
+    @property
+    def document(self) -> str:
+        """The document's name for users (older snapshots have no name: the file's name)."""
+        return str(self.metadata.get("document") or Path(self.source).name)
+
     def indexed_text(self) -> str:
         return f"{self.heading}\n{self.text}" if self.heading else self.text
 

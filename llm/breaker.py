@@ -71,3 +71,9 @@ class CircuitBreaker:
                 self._state = BreakerState.OPEN
                 self._opened_at = self._clock()
                 self._failures = 0
+
+    def release(self) -> None:
+        """Give back a half-open trial whose call ended without a verdict (the caller gave up)."""
+        with self._lock:
+            if self._state is BreakerState.HALF_OPEN and self._trials > 0:
+                self._trials -= 1

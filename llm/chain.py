@@ -3,17 +3,25 @@
 The first provider whose breaker allows a call and that answers wins; failures (errors, timeouts,
 rate limits) are recorded against that provider and the next one is tried. When every provider has
 failed or is open, ``AllProvidersFailedError`` lets the graph route to its extractive fallback.
+
+A call may carry a deadline (a node's time box). Replies are streamed, and a reply still coming
+when the deadline passes is cut off there: closing the stream stops llama.cpp generating and
+closes the HTTP stream to Groq, so work the caller gave up on does not go on holding the model.
+The wait for a first token is bounded by the provider itself (the prompt being read; Groq's
+``RAG_LLM_TIMEOUT_S``). A spent deadline is the caller's budget, not the provider's fault: it does
+not count against the breaker.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.utils import message_chunk_to_message
 
 from llm.breaker import BreakerState, CircuitBreaker
 
@@ -22,6 +30,10 @@ class AllProvidersFailedError(RuntimeError):
     def __init__(self, errors: list[str]) -> None:
         super().__init__("; ".join(errors) or "no LLM provider configured")
         self.errors = errors
+
+
+class DeadlineExceededError(TimeoutError):
+    """The caller's time box ran out before the reply was complete."""
 
 
 @dataclass
@@ -39,27 +51,57 @@ class Provider:
             self._model = self.make_model()
         return self._model
 
-    def invoke(self, messages: Sequence[BaseMessage]) -> AIMessage:
-        with self._lock if self.serialize else nullcontext():
-            reply = self.model().invoke(list(messages))
-        if not isinstance(reply, AIMessage):
-            raise TypeError(f"{self.name} returned {type(reply).__name__}, not AIMessage")
-        return reply
+    def invoke(self, messages: Sequence[BaseMessage], deadline: float | None = None) -> AIMessage:
+        if not self.serialize:
+            return self._generate(messages, deadline)
+        wait = -1 if deadline is None else max(0.0, deadline - time.monotonic())
+        if not self._lock.acquire(timeout=wait):
+            raise DeadlineExceededError(f"{self.name}: busy until the time box ran out")
+        try:
+            return self._generate(messages, deadline)
+        finally:
+            self._lock.release()
+
+    def _generate(self, messages: Sequence[BaseMessage], deadline: float | None) -> AIMessage:
+        reply: AIMessageChunk | None = None
+        stream = self.model().stream(list(messages))
+        try:
+            for chunk in stream:
+                if not isinstance(chunk, AIMessageChunk):
+                    raise TypeError(f"{self.name} streamed {type(chunk).__name__}")
+                reply = chunk if reply is None else reply + chunk
+                if deadline is not None and time.monotonic() > deadline:
+                    raise DeadlineExceededError(f"{self.name}: reply cut off by the time box")
+        finally:
+            close = getattr(stream, "close", None)  # a generator: closing stops the generation
+            if close is not None:
+                close()
+        if reply is None:
+            raise RuntimeError(f"{self.name} returned nothing")
+        message = message_chunk_to_message(reply)
+        assert isinstance(message, AIMessage)
+        return message
 
 
 class ProviderChain:
     def __init__(self, providers: Sequence[Provider]) -> None:
         self.providers = list(providers)
 
-    def invoke(self, messages: Sequence[BaseMessage]) -> tuple[AIMessage, str]:
-        """The first successful reply and the name of the provider that gave it."""
+    def invoke(
+        self, messages: Sequence[BaseMessage], deadline: float | None = None
+    ) -> tuple[AIMessage, str]:
+        """The first successful reply and the name of the provider that gave it, before
+        ``deadline`` (``time.monotonic()``) if one is given."""
         errors: list[str] = []
         for provider in self.providers:
             if not provider.breaker.allow():
                 errors.append(f"{provider.name}: circuit open")
                 continue
             try:
-                reply = provider.invoke(messages)
+                reply = provider.invoke(messages, deadline)
+            except DeadlineExceededError as exc:
+                provider.breaker.release()  # the budget ran out, the provider did not fail
+                raise AllProvidersFailedError([*errors, str(exc)]) from exc
             except Exception as exc:  # any provider failure moves on to the next one
                 provider.breaker.record_failure()
                 errors.append(f"{provider.name}: {type(exc).__name__}: {exc}"[:300])

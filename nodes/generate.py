@@ -7,6 +7,7 @@ chat model is invoked inside the graph run.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.state import State
+from graph.state import State, refusal
 from llm.chain import AllProvidersFailedError, ProviderChain
 from nodes.citations import attribute, resolve_citations
 from nodes.history import recent_turns, record_turn
-from prompts.replies import NOT_FOUND, says_not_found
+from prompts.replies import NOT_FOUND, REFUSAL, says_not_found
+from safety.echo import echo_of
+
+log = logging.getLogger(__name__)
 
 # Small local models follow an instruction better when it is repeated after the question; an
 # insistent "say you can't find it" here made them refuse answerable questions, so the not-found
@@ -58,6 +62,13 @@ def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dic
             reply, provider = llm.invoke(messages)
         except AllProvidersFailedError as exc:
             return {"error": f"llm_unavailable: {exc}"}
+        if echo_of(ctx.answer_prompt).found_in(str(reply.content)):
+            log.warning("answer repeated the system prompt: refused")
+            return {
+                **refusal("output_blocked"),
+                "provider": provider,
+                "messages": record_turn(state, REFUSAL),
+            }
         answer, citations = resolve_citations(str(reply.content), documents)
         if not citations:
             answer, citations = attribute(answer, documents)

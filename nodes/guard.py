@@ -10,8 +10,7 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.services import Guard
-from graph.state import State, empty_turn
-from prompts.replies import REFUSAL
+from graph.state import State, empty_turn, refusal
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +24,7 @@ def make_guard(input_guard: Guard) -> Callable[[State, Runtime[Context]], dict[s
         if verdict.blocked:
             # The attacker gets a polite refusal; which rule fired goes to logs and traces only.
             log.info("guard blocked input: %s (layer=%s)", verdict.reason, verdict.layer)
-            return {**fresh, "outcome": "blocked", "answer": REFUSAL, "reason": "input_blocked"}
+            return {**fresh, **refusal("input_blocked")}
         return fresh
 
     return guard

@@ -1,14 +1,15 @@
 """rewrite: turn a follow-up into a standalone search query using the session's history.
 
 Time-boxed: if the LLM is slow or fails, the original question is searched as it is; a worse
-query is better than no answer.
+query is better than no answer. The box is a deadline on the LLM call itself, so a reply still
+being generated when it expires is stopped, not left running (see ``llm.chain``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -20,8 +21,6 @@ from llm.chain import ProviderChain
 from nodes.history import recent_turns
 
 log = logging.getLogger(__name__)
-
-_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="rewrite")
 
 
 def make_rewrite(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
@@ -36,10 +35,9 @@ def make_rewrite(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dict
             SystemMessage(ctx.rewrite_prompt),
             HumanMessage(f"Conversation:\n{conversation}\n\nLast question: {question}"),
         ]
-        future = _POOL.submit(llm.invoke, messages)
         try:
-            reply, _ = future.result(timeout=ctx.rewrite_timeout_s)
-        except Exception as exc:  # timeout or every provider failed: search the question as is
+            reply, _ = llm.invoke(messages, deadline=time.monotonic() + ctx.rewrite_timeout_s)
+        except Exception as exc:  # time box spent or every provider failed: search as asked
             log.warning("rewrite skipped (%s): searching the original question", type(exc).__name__)
             return {"search_query": question}
         return {"search_query": standalone(str(reply.content), question)}

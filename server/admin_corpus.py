@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from knowledge.ingest import ingest
 from knowledge.remove import remove_documents
 from server.auth import require_admin
-from server.passages import passage
+from server.passages import admin_passage
 from server.state import AppStateDep
 
 router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
@@ -31,11 +31,12 @@ class DocumentIn(BaseModel):
 async def list_documents(state: AppStateDep) -> dict[str, Any]:
     """Every document of the published corpus with its number of chunks and flagged chunks."""
     corpus = state.services.retriever.corpus
+    names = {c.source: c.document for c in corpus.chunks}
     chunks = Counter(c.source for c in corpus.chunks)
     flagged = Counter(c.source for c in corpus.chunks if c.metadata.get("flagged"))
     documents = [
-        {"source": s, "document": Path(s).name, "chunks": n, "flagged": flagged[s]}
-        for s, n in sorted(chunks.items(), key=lambda item: Path(item[0]).name.lower())
+        {"source": s, "document": names[s], "chunks": n, "flagged": flagged[s]}
+        for s, n in sorted(chunks.items(), key=lambda item: names[item[0]].lower())
     ]
     return {"corpus_version": corpus.version, "documents": documents}
 
@@ -59,7 +60,7 @@ async def search_chunks(
         and (not flagged or c.metadata.get("flagged"))
         and (needle in c.text.casefold() or needle in c.heading.casefold())
     ]
-    return {"total": len(matches), "chunks": [passage(c) for c in matches[:limit]]}
+    return {"total": len(matches), "chunks": [admin_passage(c) for c in matches[:limit]]}
 
 
 @router.post("/documents/remove")

@@ -12,8 +12,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.requests import Request
 
 from core.settings import Settings
 from graph.services import Services
@@ -31,7 +29,9 @@ from server import (
     web,
 )
 from server.auth import check_startup_security
+from server.errors import validation_error
 from server.limits import BodyLimits
+from server.openapi import document_errors
 from server.rag_routes import mount_rag
 from server.request_checks import rate_limited
 from server.security import SecurityHeadersMiddleware, add_cors
@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate limit: slows password guessing.
     app.include_router(auth.router, dependencies=[Depends(rate_limited)])
@@ -81,10 +82,3 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(RequestIdMiddleware)  # outermost: every log line has the request id
     return app
-
-
-async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    """FastAPI's shape, minus the echoed input (it may be a 30 KB attack string) and the
-    exception objects in ctx; the message says what is wrong."""
-    errors = [{k: e[k] for k in ("type", "loc", "msg") if k in e} for e in exc.errors()]
-    return JSONResponse({"detail": errors}, status_code=422)

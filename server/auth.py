@@ -30,6 +30,7 @@ from fastapi.security import APIKeyHeader, OAuth2PasswordBearer, OAuth2PasswordR
 from pydantic import BaseModel
 
 from core.settings import Settings
+from server.errors import error_responses
 from server.state import app_settings, user_store
 from server.users import ROLES, Role, UserStore
 
@@ -184,7 +185,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 # A plain ``def``: FastAPI runs it on the thread pool, so bcrypt and the database don't block
 # the event loop.
-@router.post("/token")
+@router.post("/token", responses=error_responses(401, 404, 413, 422, 429))
 def issue_token(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
@@ -193,7 +194,9 @@ def issue_token(
 ) -> TokenOut:
     """OAuth2 password flow: form fields ``username`` and ``password`` -> a bearer JWT."""
     if not settings.jwt_secret:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, "RAG_JWT_SECRET is not set")
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, "password login is not enabled: RAG_JWT_SECRET is not set"
+        )
     user = users.authenticate(form.username, form.password)
     if user is None:
         log.warning("failed login for %r from %s", form.username, _client_host(request))

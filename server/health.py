@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from observability.metrics import metrics_response
 from server.auth import Principal, require_client
+from server.errors import error_responses
 from server.state import AppState, AppStateDep
 
 router = APIRouter(tags=["health"])
@@ -51,7 +52,7 @@ async def live() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/health/ready")
+@router.get("/health/ready", responses=error_responses(503))
 async def ready(state: AppStateDep) -> JSONResponse:
     """Ready when the corpus is loaded and the session store answers. A failed LLM is not
     unreadiness: the graph still answers through its extractive fallback."""
@@ -62,7 +63,7 @@ async def ready(state: AppStateDep) -> JSONResponse:
     return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
 
-@router.get("/health/detailed")
+@router.get("/health/detailed", responses=error_responses(401))
 async def detailed(
     state: AppStateDep, _: Annotated[Principal, Depends(require_client)]
 ) -> dict[str, Any]:
@@ -80,6 +81,6 @@ async def detailed(
     }
 
 
-@router.get("/metrics", include_in_schema=False)
+@router.get("/metrics", include_in_schema=False, responses=error_responses(401))
 async def metrics(state: AppStateDep, _: Annotated[Principal, Depends(require_client)]) -> Response:
     return metrics_response(state.metrics)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,8 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 class QueuedChatModel(BaseChatModel):
     outcomes: list[str | BaseException]
     calls: list[list[BaseMessage]]
+    token_delay_s: float = 0.0  # a slow model: streamed words come this far apart
+    abandoned: list[str]  # replies whose stream the caller closed before the end
 
     @property
     def _llm_type(self) -> str:
@@ -45,12 +48,23 @@ class QueuedChatModel(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         text = self._next(messages)
-        for word in text.split(" "):
-            piece = ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
-            if run_manager:
-                run_manager.on_llm_new_token(piece.text, chunk=piece)
-            yield piece
+        finished = False
+        try:
+            for n, word in enumerate(text.split(" ")):
+                time.sleep(self.token_delay_s)
+                piece = ChatGenerationChunk(
+                    message=AIMessageChunk(content=f" {word}" if n else word)
+                )
+                if run_manager:
+                    run_manager.on_llm_new_token(piece.text, chunk=piece)
+                yield piece
+            finished = True
+        finally:
+            if not finished:
+                self.abandoned.append(text)
 
 
-def queued(*outcomes: str | BaseException) -> QueuedChatModel:
-    return QueuedChatModel(outcomes=list(outcomes), calls=[])
+def queued(*outcomes: str | BaseException, token_delay_s: float = 0.0) -> QueuedChatModel:
+    return QueuedChatModel(
+        outcomes=list(outcomes), calls=[], token_delay_s=token_delay_s, abandoned=[]
+    )

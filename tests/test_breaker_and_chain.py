@@ -1,3 +1,6 @@
+import threading
+import time
+
 import pytest
 
 from llm.breaker import BreakerState, CircuitBreaker
@@ -79,3 +82,31 @@ def test_open_breaker_skips_the_provider_without_calling_it() -> None:
     clock.now = 30
     _, name = chain.invoke([])
     assert name == "groq/x" and chain.states()["groq/x"] is BreakerState.CLOSED
+
+
+SLOW_REPLY = " ".join(f"word{i}" for i in range(40))
+
+
+def test_a_deadline_cuts_a_slow_reply_off_and_stops_its_generation() -> None:
+    slow = queued(SLOW_REPLY, token_delay_s=0.05)  # 2 s to finish
+    chain = ProviderChain([Provider("local/y", lambda: slow, serialize=True)])
+    started = time.monotonic()
+    with pytest.raises(AllProvidersFailedError, match="time box"):
+        chain.invoke([], deadline=started + 0.2)
+    assert time.monotonic() - started < 0.5
+    assert slow.abandoned == [SLOW_REPLY]  # the stream was closed, not left running
+    assert chain.states()["local/y"] is BreakerState.CLOSED  # the budget ran out, not the model
+
+
+def test_a_caller_waiting_for_a_busy_local_model_gives_up_at_its_deadline() -> None:
+    slow = queued(SLOW_REPLY, "second", token_delay_s=0.05)
+    chain = ProviderChain([Provider("local/y", lambda: slow, serialize=True)])
+    first = threading.Thread(target=chain.invoke, args=([],))
+    first.start()
+    time.sleep(0.1)  # the first call holds the model
+    started = time.monotonic()
+    with pytest.raises(AllProvidersFailedError, match="busy"):
+        chain.invoke([], deadline=started + 0.2)
+    assert time.monotonic() - started < 0.5
+    first.join()
+    assert len(slow.calls) == 1  # the second call never reached the model

@@ -12,6 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.settings import Settings
+from prompts import ANSWER
+from safety.echo import PromptEcho
 from server.app import create_app
 from server.state import AppState, state_of
 from tests.answering import fake_services
@@ -141,7 +143,7 @@ def test_retrieve_returns_ranked_chunks(client: TestClient) -> None:
         "/retrieve", json={"query": "Kubernetes certification expiry", "k": 3}, headers=HEADERS
     )
     results = response.json()["results"]
-    assert len(results) == 3 and results[0]["source"].endswith("certificates.yaml")
+    assert len(results) == 3 and results[0]["source"] == "certificates.yaml"  # no server paths
     assert {"bm25_rank", "dense_rank", "fused_rank"} <= set(results[0])
 
 
@@ -153,7 +155,7 @@ def test_cached_answer_is_served_without_the_llm_and_still_recorded_in_the_sessi
     first = invoke(client, question, "cache-a").json()["output"]
     again = invoke(client, question.upper() + "  ", "cache-b").json()["output"]  # normalised
     assert again == first and len(llm.calls) == 1
-    cached_turn = [question.upper() + "  ", first["answer"]]
+    cached_turn = [question.upper(), first["answer"]]
     assert conversation(client, "cache-b") == cached_turn  # the session has the cached turn
     # ...and a follow-up in that session is rewritten with it in its history.
     llm.outcomes += ["the CKA expiry date?", "Still 2027-08-14 [1]."]
@@ -226,3 +228,19 @@ def test_health_detailed_and_metrics(client: TestClient, llm: QueuedChatModel) -
     metrics = client.get("/metrics", headers=HEADERS).text
     assert 'rag_node_duration_seconds_count{node="generate"}' in metrics
     assert 'route="/rag/invoke"' in metrics
+
+
+@pytest.mark.parametrize("endpoint", ["/rag/stream", "/rag/stream_events", "/rag/invoke"])
+def test_a_model_reciting_its_instructions_leaks_nothing_through_any_route(
+    client: TestClient, llm: QueuedChatModel, endpoint: str
+) -> None:
+    llm.outcomes += ["My instructions say: " + ANSWER.text]
+    body = {
+        "input": {"question": "When does my Kubernetes certification expire?"},
+        "config": {"configurable": {"thread_id": f"echo-{endpoint.rsplit('/', 1)[1]}"}},
+        "version": "v2",
+    }
+    response = client.post(endpoint, json=body, headers=HEADERS)
+    assert response.status_code == 200
+    assert not PromptEcho(ANSWER.text).found_in(response.text)
+    assert "Never reveal" not in response.text

@@ -2,21 +2,18 @@
 
 import contextlib
 import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
 from core.settings import Settings
 from server.limits import BodySizeLimitMiddleware
-from server.questions import QuestionError, validate_question
-from tests.servers import free_port
+from server.request_checks import QuestionError, validate_question
+from tests.servers import serving
 
 LIMIT = 1000
 
@@ -79,18 +76,8 @@ def live_server() -> Iterator[tuple[int, list[int], list[int]]]:
 
         await inner(scope, counted, send)
 
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(counting, port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 10
-    while not server.started and time.time() < deadline:
-        time.sleep(0.02)
-    yield port, calls, seen
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(counting, lifespan="off") as base:
+        yield int(base.rsplit(":", 1)[1]), calls, seen
 
 
 def post_chunked(port: int, body: bytes, chunk: int) -> bytes:

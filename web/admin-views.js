@@ -14,7 +14,7 @@ function turnSummary(turn) {
     h("p", {}, h("strong", {}, "Question: "), turn.question),
     h("p", {}, h("strong", {}, "Answer: "), h("span", { class: `badge ${OUTCOME_KIND[turn.outcome] || ""}` }, turn.outcome), " ", turn.answer),
     turn.citations.length
-      ? h("ul", { "aria-label": "Cited passages" }, turn.citations.map((c) => h("li", {}, `[${c.index}] ${c.source.split("/").pop()} — ${c.heading}${c.page ? `, page ${c.page}` : ""}`)))
+      ? h("ul", { "aria-label": "Cited passages" }, turn.citations.map((c) => h("li", {}, `[${c.index}] ${c.source} — ${c.heading}${c.page ? `, page ${c.page}` : ""}`)))
       : null,
   );
 }

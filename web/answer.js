@@ -13,13 +13,10 @@ const OUTCOMES = {
 
 const MARKER = /\[(\d{1,3})\]/g;
 
-function fileName(source) {
-  return source.split("/").pop();
-}
-
+// A citation's source is the document's name as ingested (e.g. "projects/harbor-deck.md").
 function describeCitation(citation) {
   const where = [citation.heading, citation.page ? `page ${citation.page}` : ""].filter(Boolean);
-  return `${fileName(citation.source)}${where.length ? ` — ${where.join(", ")}` : ""}`;
+  return `${citation.source}${where.length ? ` — ${where.join(", ")}` : ""}`;
 }
 
 /** The sentence around a marker at `index` of `text`: what the citation supports. */

@@ -35,7 +35,7 @@ function highlighted(text, sentence) {
 export async function openPassage(citation, sentence, opener) {
   const dialog = $("#passage");
   const body = $("#passage-body");
-  fill($("#passage-title"), `[${citation.index}] ${citation.source.split("/").pop()}`);
+  fill($("#passage-title"), `[${citation.index}] ${citation.source}`);
   fill(body, h("p", { class: "hint" }, "Loading the passage…"));
   dialog.showModal();
   dialog.addEventListener("close", () => opener?.focus(), { once: true });
@@ -51,8 +51,6 @@ export async function openPassage(citation, sentence, opener) {
         h("dt", {}, "Section"),
         h("dd", {}, passage.heading || "(top of the document)"),
         passage.page ? [h("dt", {}, "Page"), h("dd", {}, String(passage.page))] : null,
-        h("dt", {}, "File"),
-        h("dd", { class: "path" }, passage.source),
       ),
       passage.flagged
         ? h(

@@ -1,0 +1,53 @@
+"""Error responses: one shape for every 4xx.
+
+Every refusal is ``{"detail": "<what is wrong>"}``, or, for a body that fails validation,
+``{"detail": [{"type", "loc", "msg"}, ...]}``. Codes only one route answers (404, 415, 503) are
+declared on that route with ``error_responses``; ``server.openapi`` documents the common ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.requests import Request
+
+REASONS = {
+    401: "Missing or invalid credentials.",
+    403: "The admin role is required.",
+    404: "Not available on this server.",
+    413: "Request body too large.",
+    415: "Unsupported file type.",
+    422: "The request is invalid; the detail says how.",
+    429: "Rate limit exceeded; retry after Retry-After seconds.",
+    503: "A dependency is unavailable; retry after Retry-After seconds.",
+}
+
+
+class ErrorItem(BaseModel):
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorResponse(BaseModel):
+    detail: str | list[ErrorItem]
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """``responses=`` for a route that answers these codes besides the common ones."""
+    return {code: {"model": ErrorResponse, "description": REASONS[code]} for code in codes}
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    """FastAPI's shape, minus the echoed input (it may be a 30 KB attack string) and the
+    exception objects in ctx. LangServe raises it with plain strings ("Invalid JSON body")."""
+    errors = [
+        {k: e[k] for k in ("type", "loc", "msg") if k in e}
+        if isinstance(e, dict)
+        else {"type": "invalid", "loc": ["body"], "msg": str(e)}
+        for e in exc.errors()
+    ]
+    return JSONResponse({"detail": errors}, status_code=422)
