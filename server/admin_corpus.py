@@ -14,10 +14,17 @@ from pydantic import BaseModel, ConfigDict
 from knowledge.ingest import ingest
 from knowledge.remove import remove_documents
 from server.auth import require_admin
+from server.errors import error_responses
 from server.passages import admin_passage
+from server.request_checks import rate_limited
 from server.state import AppStateDep
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(rate_limited), Depends(require_admin)],
+    responses=error_responses(401, 403, 413, 422, 429),
+)
 
 MAX_QUERY_CHARS = 200
 
@@ -63,7 +70,7 @@ async def search_chunks(
     return {"total": len(matches), "chunks": [admin_passage(c) for c in matches[:limit]]}
 
 
-@router.post("/documents/remove")
+@router.post("/documents/remove", responses=error_responses(404))
 async def remove_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
     """Take a document out of the corpus (new snapshot, vectors and records cleaned). A copy the
     service keeps of an uploaded file goes too; files elsewhere are the owner's and stay."""
@@ -77,7 +84,7 @@ async def remove_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any
     return report.to_dict()
 
 
-@router.post("/documents/reingest")
+@router.post("/documents/reingest", responses=error_responses(404))
 async def reingest_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
     """Read the document's file again through the incremental pipeline (a file that is gone
     loses its chunks)."""

@@ -12,9 +12,16 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse
 
 from server.auth import require_admin
+from server.errors import error_responses
+from server.request_checks import rate_limited
 from server.state import AppStateDep
 
-router = APIRouter(prefix="/admin/eval", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/admin/eval",
+    tags=["admin"],
+    dependencies=[Depends(rate_limited), Depends(require_admin)],
+    responses=error_responses(401, 403, 413, 422, 429),
+)
 
 SUMMARY_KEYS = ("mode", "llm", "judge", "runs", "cases", "seconds", "gate", "aggregates")
 
@@ -27,7 +34,7 @@ def _report_dir(folder: Path | None) -> Path:
     return folder
 
 
-@router.get("")
+@router.get("", responses=error_responses(404))
 def eval_report(state: AppStateDep) -> dict[str, Any]:
     """The summary (everything in results.json but the per-case rows) and report.md."""
     folder = _report_dir(state.settings.eval_report_dir)
@@ -42,7 +49,11 @@ def eval_report(state: AppStateDep) -> dict[str, Any]:
     }
 
 
-@router.get("/chart.png", response_class=FileResponse)
+@router.get(
+    "/chart.png",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}}}, **error_responses(404)},
+)
 def eval_chart(state: AppStateDep) -> FileResponse:
     chart = _report_dir(state.settings.eval_report_dir) / "categories.png"
     if not chart.is_file():

@@ -13,9 +13,16 @@ from fastapi.concurrency import run_in_threadpool
 
 from server.auth import require_admin
 from server.conversations import Turn, turns
+from server.errors import error_responses
+from server.request_checks import rate_limited
 from server.state import AppStateDep
 
-router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(rate_limited), Depends(require_admin)],
+    responses=error_responses(401, 403, 413, 422, 429),
+)
 
 
 def _run_hex(run_id: str | None) -> str | None:

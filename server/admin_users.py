@@ -11,10 +11,17 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict
 
 from server.auth import Principal, require_admin
+from server.errors import error_responses
+from server.request_checks import rate_limited
 from server.state import AppState, AppStateDep
 from server.users import Role, User, UserError
 
-router = APIRouter(prefix="/admin", tags=["admin"])
+router = APIRouter(
+    prefix="/admin",
+    tags=["admin"],
+    dependencies=[Depends(rate_limited)],
+    responses=error_responses(401, 403, 413, 422, 429),
+)
 
 AdminDep = Annotated[Principal, Depends(require_admin)]
 
@@ -45,7 +52,7 @@ def create_user(body: UserIn, state: AppStateDep, _: AdminDep) -> dict[str, Any]
         raise HTTPException(422, str(exc)) from exc
 
 
-@router.post("/users/{username}/disable")
+@router.post("/users/{username}/disable", responses=error_responses(404))
 def disable_user(username: str, state: AppStateDep, admin: AdminDep) -> dict[str, Any]:
     """Refuses logins from now on; a token issued before runs out within RAG_JWT_TTL_MINUTES."""
     if username.strip().lower() == admin.name:
@@ -53,7 +60,7 @@ def disable_user(username: str, state: AppStateDep, admin: AdminDep) -> dict[str
     return _set_disabled(state, username, True)
 
 
-@router.post("/users/{username}/enable")
+@router.post("/users/{username}/enable", responses=error_responses(404))
 def enable_user(username: str, state: AppStateDep, _: AdminDep) -> dict[str, Any]:
     return _set_disabled(state, username, False)
 

@@ -11,11 +11,17 @@ from fastapi.concurrency import run_in_threadpool
 
 from server.auth import Principal, require_client
 from server.conversations import turns
+from server.errors import error_responses
 from server.passages import passage
 from server.request_checks import check_session_id, rate_limited
 from server.state import AppState, AppStateDep
 
-router = APIRouter(tags=["conversations"], dependencies=[Depends(rate_limited)])
+# Every route counts against the per-IP rate limit, like the other REST routes.
+router = APIRouter(
+    tags=["conversations"],
+    dependencies=[Depends(rate_limited)],
+    responses=error_responses(401, 413, 422, 429),
+)
 
 ClientDep = Annotated[Principal, Depends(require_client)]
 
@@ -62,7 +68,7 @@ async def list_conversations(state: AppStateDep, principal: ClientDep) -> list[d
     return listed
 
 
-@router.get("/conversations/{session_id}")
+@router.get("/conversations/{session_id}", responses=error_responses(404))
 async def read_conversation(
     session_id: str, state: AppStateDep, principal: ClientDep
 ) -> dict[str, Any]:
@@ -72,7 +78,7 @@ async def read_conversation(
     return {"id": session_id, "turns": [asdict(t) for t in found]}
 
 
-@router.delete("/conversations/{session_id}", status_code=204)
+@router.delete("/conversations/{session_id}", status_code=204, responses=error_responses(404))
 async def delete_conversation(session_id: str, state: AppStateDep, principal: ClientDep) -> None:
     """Forget the conversation: its history in the session store, then its listing."""
     session_id = await _owned(state, session_id, principal)
@@ -80,7 +86,7 @@ async def delete_conversation(session_id: str, state: AppStateDep, principal: Cl
     await run_in_threadpool(state.conversations.remove, session_id)
 
 
-@router.get("/passages/{chunk_id}", tags=["knowledge"])
+@router.get("/passages/{chunk_id}", tags=["knowledge"], responses=error_responses(404))
 async def read_passage(chunk_id: str, state: AppStateDep, _: ClientDep) -> dict[str, Any]:
     """A passage of the published corpus by its chunk id: what a citation points at."""
     chunk = state.services.retriever.corpus.by_id.get(chunk_id)

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException
 from fastapi.responses import FileResponse, HTMLResponse
 
 from server.auth import Principal, require_client
+from server.errors import error_responses
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 PAGES = {"/": "chat.html", "/admin": "admin.html"}
@@ -32,7 +33,7 @@ STATIC_TYPES = {
 LONG_CACHE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 
 
 @cache
@@ -55,17 +56,17 @@ def _serve_page(name: str) -> HTMLResponse:
     return HTMLResponse(_page(name), headers={"Cache-Control": REVALIDATE})
 
 
-@router.get("/")
+@router.get("/", include_in_schema=False)
 async def chat_page() -> HTMLResponse:
     return _serve_page(PAGES["/"])
 
 
-@router.get("/admin")
+@router.get("/admin", include_in_schema=False)
 async def admin_page() -> HTMLResponse:
     return _serve_page(PAGES["/admin"])
 
 
-@router.get("/static/{version}/{path:path}")
+@router.get("/static/{version}/{path:path}", include_in_schema=False)
 async def static_file(version: str, path: str) -> FileResponse:
     file = (WEB_DIR / path).resolve()
     if (
@@ -82,7 +83,7 @@ async def static_file(version: str, path: str) -> FileResponse:
     )
 
 
-@router.get("/me")
+@router.get("/me", tags=["auth"], responses=error_responses(401))
 async def whoami(principal: Annotated[Principal, Depends(require_client)]) -> dict[str, str]:
     """Who these credentials belong to and their role (what the pages show depends on it)."""
     return {"name": principal.name, "kind": principal.kind, "role": principal.role}
