@@ -38,7 +38,10 @@ def client(sample_settings: Settings, tmp_path: Path) -> Iterator[TestClient]:
     # A copy of the sample data folder: /ingest writes to it.
     data = tmp_path / "data"
     subprocess.run(["cp", "-r", str(sample_settings.data_dir), str(data)], check=True)
-    settings = Settings.from_env({}, data_dir=data, api_keys=(KEY,), jwt_secret=SECRET)
+    # The matrix sends every credential to every route: more than a minute's per-IP allowance.
+    settings = Settings.from_env(
+        {}, data_dir=data, api_keys=(KEY,), jwt_secret=SECRET, ip_requests_per_minute=1000
+    )
     llm = queued(*["Your CKA expires on 2027-08-14 [1]."] * 50)
     services = fake_services(settings, llm)
     with TestClient(create_app(settings, services)) as test_client:
