@@ -101,6 +101,7 @@ class Settings:
     jwt_ttl_minutes: int = 30
     session_requests_per_minute: int = 20
     ip_requests_per_minute: int = 60
+    login_attempts_per_minute: int = 10
     max_sessions_per_ip: int = 20
     max_sessions_total: int = 10_000
     cache_ttl_s: int = 3600
@@ -200,6 +201,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("jwt_ttl_minutes", "RAG_JWT_TTL_MINUTES", int),
     ("session_requests_per_minute", "RAG_SESSION_REQUESTS_PER_MINUTE", int),
     ("ip_requests_per_minute", "RAG_IP_REQUESTS_PER_MINUTE", int),
+    ("login_attempts_per_minute", "RAG_LOGIN_ATTEMPTS_PER_MINUTE", int),
     ("max_sessions_per_ip", "RAG_MAX_SESSIONS_PER_IP", int),
     ("max_sessions_total", "RAG_MAX_SESSIONS_TOTAL", int),
     ("cache_ttl_s", "RAG_CACHE_TTL_S", int),
