@@ -90,6 +90,7 @@ class Settings:
     # Sessions: Redis when REDIS_URL is set (TTL applies), else SQLite under data_dir.
     redis_url: str | None = field(default=None, repr=False)
     session_ttl_minutes: int = 60 * 24 * 7
+    feedback_retention_days: int = 0  # 0: keep feedback
 
     # HTTP service
     dev_mode: bool = False  # allows starting without API keys / JWT secret (local use only)
@@ -192,6 +193,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("guard_threshold", "RAG_GUARD_THRESHOLD", float),
     ("prompt_guard_threshold", "RAG_GUARD_PROMPT_GUARD_THRESHOLD", float),
     ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
+    ("feedback_retention_days", "RAG_FEEDBACK_RETENTION_DAYS", int),
     ("dev_mode", "RAG_DEV_MODE", bool),
     ("max_body_bytes", "RAG_MAX_BODY_BYTES", int),
     ("question_min_chars", "RAG_QUESTION_MIN_CHARS", int),

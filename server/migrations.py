@@ -88,6 +88,30 @@ MIGRATIONS: tuple[Migration, ...] = (
             "CREATE INDEX feedback_session_id ON feedback (session_id)",
         ),
     ),
+    Migration(
+        3,
+        "audit_log",
+        postgres=(
+            """CREATE TABLE audit_log (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                principal TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+        ),
+        sqlite=(
+            """CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                principal TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+        ),
+    ),
 )
 
 _CREATE_TABLE = {

@@ -80,6 +80,7 @@ ROUTES: list[tuple[str, str, dict[str, Any], str]] = [
     ("POST", "/retrieve", {"json": {"query": "kubernetes expiry"}}, "client"),
     ("DELETE", "/sessions/matrix", {}, "client"),
     ("POST", "/feedback", {"json": {"session_id": "matrix", "score": 1}}, "client"),
+    ("GET", "/audit", {}, "admin"),
     ("GET", "/health/detailed", {}, "client"),
     ("GET", "/metrics", {}, "client"),
     (
