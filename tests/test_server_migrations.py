@@ -85,11 +85,13 @@ def test_a_failing_migration_rolls_the_whole_run_back(
     kind: str, fresh_url: str, tmp_path: Path
 ) -> None:
     db = open_db(kind, fresh_url, tmp_path)
-    broken = Migration(3, "broken", ("CREATE TABLE extra (x INT)", "NOT SQL"), ("NOT SQL",))
+    broken = Migration(
+        ALL[-1] + 1, "broken", ("CREATE TABLE extra (x INT)", "NOT SQL"), ("NOT SQL",)
+    )
     try:
         with pytest.raises(Exception, match=r"(?i)syntax"):
             migrate(db, (*MIGRATIONS, broken))
-        assert migrate(db) == ALL  # nothing of the failed run stayed, not even 1 and 2
+        assert migrate(db) == ALL  # nothing of the failed run stayed, not even the good ones
         with pytest.raises(Exception, match=r"(?i)syntax"):
             migrate(db, (*MIGRATIONS, broken))
         assert recorded(db) == ALL
