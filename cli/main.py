@@ -7,6 +7,7 @@ import typer
 from cli import ask, guard, knowledge, serve
 from cli.eval import eval_command
 from cli.models import models_app
+from cli.sessions import sessions_app
 from cli.users import users_app
 
 app = typer.Typer(
@@ -22,6 +23,7 @@ app.command("guard")(guard.guard_command)
 app.command("eval")(eval_command)
 app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
+app.add_typer(sessions_app, name="sessions")
 
 if __name__ == "__main__":
     app()

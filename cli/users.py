@@ -33,6 +33,7 @@ def users_create_command(
 ) -> None:
     """Create a user; prompts for the password (twice) unless --password-stdin."""
     # Imported here so the rest of the CLI starts without the database drivers.
+    from server.audit import AuditLog
     from server.db import open_database
     from server.migrations import migrate
     from server.users import UserError, UserStore
@@ -43,6 +44,7 @@ def users_create_command(
     try:
         migrate(db)
         user = UserStore(db).create(username, password, "admin" if admin else "user")
+        AuditLog(db).record("cli", "user.create", user.username, user.role)
     except UserError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from exc

@@ -90,6 +90,7 @@ class Settings:
     # Sessions: Redis when REDIS_URL is set (TTL applies), else SQLite under data_dir.
     redis_url: str | None = field(default=None, repr=False)
     session_ttl_minutes: int = 60 * 24 * 7
+    feedback_retention_days: int = 0  # 0: keep feedback
 
     # HTTP service
     dev_mode: bool = False  # allows starting without API keys / JWT secret (local use only)
@@ -101,6 +102,7 @@ class Settings:
     jwt_ttl_minutes: int = 30
     session_requests_per_minute: int = 20
     ip_requests_per_minute: int = 60
+    login_attempts_per_minute: int = 10
     max_sessions_per_ip: int = 20
     max_sessions_total: int = 10_000
     cache_ttl_s: int = 3600
@@ -192,6 +194,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("guard_threshold", "RAG_GUARD_THRESHOLD", float),
     ("prompt_guard_threshold", "RAG_GUARD_PROMPT_GUARD_THRESHOLD", float),
     ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
+    ("feedback_retention_days", "RAG_FEEDBACK_RETENTION_DAYS", int),
     ("dev_mode", "RAG_DEV_MODE", bool),
     ("max_body_bytes", "RAG_MAX_BODY_BYTES", int),
     ("question_min_chars", "RAG_QUESTION_MIN_CHARS", int),
@@ -201,6 +204,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("jwt_ttl_minutes", "RAG_JWT_TTL_MINUTES", int),
     ("session_requests_per_minute", "RAG_SESSION_REQUESTS_PER_MINUTE", int),
     ("ip_requests_per_minute", "RAG_IP_REQUESTS_PER_MINUTE", int),
+    ("login_attempts_per_minute", "RAG_LOGIN_ATTEMPTS_PER_MINUTE", int),
     ("max_sessions_per_ip", "RAG_MAX_SESSIONS_PER_IP", int),
     ("max_sessions_total", "RAG_MAX_SESSIONS_TOTAL", int),
     ("cache_ttl_s", "RAG_CACHE_TTL_S", int),

@@ -136,11 +136,13 @@ class Answerer:
             as_node=Node.GENERATE,
         )
 
-    async def forget(self, session_id: str) -> None:
-        """Delete the session's whole conversation from the session store."""
+    @property
+    def sessions(self) -> BaseCheckpointSaver[Any]:
+        """The session store the graph was compiled with."""
         checkpointer = self.graph.checkpointer
-        if isinstance(checkpointer, BaseCheckpointSaver):
-            await checkpointer.adelete_thread(validate_session_id(session_id))
+        if not isinstance(checkpointer, BaseCheckpointSaver):
+            raise RuntimeError("this graph was compiled without a session store")
+        return checkpointer
 
 
 @asynccontextmanager

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from uuid import UUID
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -60,3 +62,33 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
     ) as saver:
         await saver.setup()
         yield saver
+
+
+# The UUID epoch (1582-10-15) in 100-ns steps before the Unix epoch: checkpoint ids are UUIDv6.
+_UUID_EPOCH_OFFSET = 0x01B21DD213814000
+
+
+def checkpoint_time(checkpoint_id: str) -> float:
+    """Unix seconds of a LangGraph checkpoint id (a time-ordered UUIDv6)."""
+    value = UUID(checkpoint_id).int
+    ticks = ((value >> 80) << 12) | ((value >> 64) & 0x0FFF)
+    return (ticks - _UUID_EPOCH_OFFSET) / 1e7
+
+
+async def expire_idle_sessions(checkpointer: BaseCheckpointSaver[Any], ttl_minutes: int) -> int:
+    """Delete SQLite sessions idle for longer than the TTL; returns how many. Redis sessions
+    expire by themselves (the checkpointer sets their TTL), so this is the SQLite store's."""
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    if not isinstance(checkpointer, AsyncSqliteSaver):
+        return 0
+    cutoff = time.time() - ttl_minutes * 60
+    async with checkpointer.conn.execute(
+        "SELECT thread_id, MAX(checkpoint_id) FROM checkpoints GROUP BY thread_id"
+    ) as cursor:
+        idle = [
+            thread for thread, last in await cursor.fetchall() if checkpoint_time(last) < cutoff
+        ]
+    for thread_id in idle:
+        await checkpointer.adelete_thread(thread_id)
+    return len(idle)

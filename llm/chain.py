@@ -68,6 +68,9 @@ class Provider:
         try:
             for chunk in stream:
                 if not isinstance(chunk, AIMessageChunk):
+                    # A model that cannot stream yields its whole reply once.
+                    if isinstance(chunk, AIMessage):
+                        return chunk
                     raise TypeError(f"{self.name} streamed {type(chunk).__name__}")
                 reply = chunk if reply is None else reply + chunk
                 if deadline is not None and time.monotonic() > deadline:

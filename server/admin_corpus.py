@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from knowledge.ingest import ingest
 from knowledge.remove import remove_documents
-from server.auth import require_admin
+from server.auth import Principal, require_admin
 from server.errors import error_responses
 from server.passages import admin_passage
 from server.request_checks import rate_limited
@@ -26,6 +26,7 @@ router = APIRouter(
     responses=error_responses(401, 403, 413, 422, 429),
 )
 
+AdminDep = Annotated[Principal, Depends(require_admin)]
 MAX_QUERY_CHARS = 200
 
 
@@ -71,7 +72,7 @@ async def search_chunks(
 
 
 @router.post("/documents/remove", responses=error_responses(404))
-async def remove_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
+async def remove_document(body: DocumentIn, state: AppStateDep, admin: AdminDep) -> dict[str, Any]:
     """Take a document out of the corpus (new snapshot, vectors and records cleaned). A copy the
     service keeps of an uploaded file goes too; files elsewhere are the owner's and stay."""
     embeddings = state.services.retriever.embeddings
@@ -81,11 +82,15 @@ async def remove_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any
     uploaded = Path(body.source)
     if uploaded.parent == (state.settings.data_dir / "uploads").resolve():
         uploaded.unlink(missing_ok=True)
+    detail = f"{report.chunks_removed} passages"
+    await run_in_threadpool(state.audit.record, admin.name, "document.remove", body.source, detail)
     return report.to_dict()
 
 
 @router.post("/documents/reingest", responses=error_responses(404))
-async def reingest_document(body: DocumentIn, state: AppStateDep) -> dict[str, Any]:
+async def reingest_document(
+    body: DocumentIn, state: AppStateDep, admin: AdminDep
+) -> dict[str, Any]:
     """Read the document's file again through the incremental pipeline (a file that is gone
     loses its chunks)."""
     corpus = state.services.retriever.corpus
@@ -93,4 +98,6 @@ async def reingest_document(body: DocumentIn, state: AppStateDep) -> dict[str, A
         raise HTTPException(404, f"no document {body.source!r} in the corpus")
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, [Path(body.source)], state.settings, embeddings)
+    detail = f"{report.files_indexed} indexed, {len(report.skipped)} skipped"
+    await run_in_threadpool(state.audit.record, admin.name, "ingest", body.source, detail)
     return report.to_dict()

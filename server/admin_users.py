@@ -44,12 +44,14 @@ async def list_users(state: AppStateDep, _: AdminDep) -> dict[str, Any]:
 
 
 @router.post("/users", status_code=201)
-def create_user(body: UserIn, state: AppStateDep, _: AdminDep) -> dict[str, Any]:
-    # A plain def: bcrypt runs on the thread pool.
+def create_user(body: UserIn, state: AppStateDep, admin: AdminDep) -> dict[str, Any]:
+    # A plain def: bcrypt and the database run on the thread pool.
     try:
-        return _shown(state.users.create(body.username, body.password, body.role))
+        user = state.users.create(body.username, body.password, body.role)
     except UserError as exc:
         raise HTTPException(422, str(exc)) from exc
+    state.audit.record(admin.name, "user.create", user.username, user.role)
+    return _shown(user)
 
 
 @router.post("/users/{username}/disable", responses=error_responses(404))
@@ -57,16 +59,21 @@ def disable_user(username: str, state: AppStateDep, admin: AdminDep) -> dict[str
     """Refuses logins from now on; a token issued before runs out within RAG_JWT_TTL_MINUTES."""
     if username.strip().lower() == admin.name:
         raise HTTPException(422, "you cannot disable yourself: ask another admin")
-    return _set_disabled(state, username, True)
+    return _set_disabled(state, username, True, admin)
 
 
 @router.post("/users/{username}/enable", responses=error_responses(404))
-def enable_user(username: str, state: AppStateDep, _: AdminDep) -> dict[str, Any]:
-    return _set_disabled(state, username, False)
+def enable_user(username: str, state: AppStateDep, admin: AdminDep) -> dict[str, Any]:
+    return _set_disabled(state, username, False, admin)
 
 
-def _set_disabled(state: AppState, username: str, disabled: bool) -> dict[str, Any]:
+def _set_disabled(
+    state: AppState, username: str, disabled: bool, admin: Principal
+) -> dict[str, Any]:
     try:
-        return _shown(state.users.set_disabled(username, disabled))
+        user = state.users.set_disabled(username, disabled)
     except UserError as exc:
         raise HTTPException(404, str(exc)) from exc
+    action = "user.disable" if disabled else "user.enable"
+    state.audit.record(admin.name, action, user.username)
+    return _shown(user)

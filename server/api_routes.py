@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Query, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,6 +17,7 @@ from graph.sessions import validate_session_id
 from knowledge.ingest import ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
+from server.data_rights import forget_session
 from server.errors import error_responses
 from server.request_checks import (
     check_question,
@@ -102,7 +104,7 @@ def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str
 async def ingest_files(
     files: list[UploadFile],
     state: AppStateDep,
-    _: Annotated[Principal, Depends(require_admin)],
+    admin: Annotated[Principal, Depends(require_admin)],
 ) -> dict[str, Any]:
     """Upload documents (admin): the same incremental pipeline as `rag ingest`."""
     settings = state.settings
@@ -119,6 +121,9 @@ async def ingest_files(
         paths.append(path)
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, paths, settings, embeddings)
+    detail = f"{report.files_indexed} indexed, {len(report.skipped)} skipped"
+    names = ", ".join(name for name, _ in checked)
+    await run_in_threadpool(state.audit.record, admin.name, "ingest", names, detail)
     return report.to_dict()
 
 
@@ -126,10 +131,16 @@ async def ingest_files(
 async def delete_session(
     session_id: str,
     state: AppStateDep,
-    _: Annotated[Principal, Depends(require_client)],
+    principal: Annotated[Principal, Depends(require_client)],
 ) -> None:
-    """Forget a conversation (its whole history)."""
-    await state.answerer.forget(check_session_id(session_id))
+    """Forget a conversation: its whole history, and its answers in the cache."""
+    await forget_session(
+        check_session_id(session_id),
+        sessions=state.answerer.sessions,
+        cache=state.cache,
+        audit=state.audit,
+        principal=principal.name,
+    )
 
 
 @router.post("/feedback", status_code=201, tags=["feedback"])
@@ -151,3 +162,14 @@ async def add_feedback(
     if state.tracing is not None and body.run_id is not None:
         state.tracing.score(body.run_id.hex, body.score, body.comment)
     return {"id": feedback_id}
+
+
+@router.get("/audit", tags=["admin"], responses=error_responses(403))
+async def audit_log(
+    state: AppStateDep,
+    _: Annotated[Principal, Depends(require_admin)],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[dict[str, Any]]:
+    """Who changed what the service holds (ingests, users, deletions), newest first."""
+    entries = await run_in_threadpool(state.audit.recent, limit)
+    return [asdict(entry) for entry in entries]

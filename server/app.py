@@ -33,7 +33,7 @@ from server.errors import validation_error
 from server.limits import BodyLimits
 from server.openapi import document_errors
 from server.rag_routes import mount_rag
-from server.request_checks import rate_limited
+from server.request_checks import login_limited, rate_limited
 from server.security import SecurityHeadersMiddleware, add_cors
 from server.state import AppState
 
@@ -70,8 +70,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     document_errors(app)
     mount_rag(app)
-    # Login attempts count against the per-IP rate limit: slows password guessing.
-    app.include_router(auth.router, dependencies=[Depends(rate_limited)])
+    # Login attempts count against the per-IP rate and their own, lower limit: slows guessing.
+    app.include_router(auth.router, dependencies=[Depends(rate_limited), Depends(login_limited)])
     app.include_router(api_routes.router)
     app.include_router(health.router)
     for web_router in WEB_ROUTERS:

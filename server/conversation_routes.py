@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from server.auth import Principal, require_client
 from server.conversations import turns
+from server.data_rights import forget_session
 from server.errors import error_responses
 from server.passages import passage
 from server.request_checks import check_session_id, rate_limited
@@ -80,9 +81,16 @@ async def read_conversation(
 
 @router.delete("/conversations/{session_id}", status_code=204, responses=error_responses(404))
 async def delete_conversation(session_id: str, state: AppStateDep, principal: ClientDep) -> None:
-    """Forget the conversation: its history in the session store, then its listing."""
+    """Forget the conversation as ``DELETE /sessions/{id}`` does (history, cached answers,
+    audit entry), then its listing."""
     session_id = await _owned(state, session_id, principal)
-    await state.answerer.forget(session_id)
+    await forget_session(
+        session_id,
+        sessions=state.answerer.sessions,
+        cache=state.cache,
+        audit=state.audit,
+        principal=principal.name,
+    )
     await run_in_threadpool(state.conversations.remove, session_id)
 
 

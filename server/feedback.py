@@ -8,7 +8,7 @@ database enforces it with a CHECK constraint as well.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 from uuid import UUID
 
@@ -63,6 +63,20 @@ class FeedbackStore:
         with self._db.transaction() as tx:
             rows = tx.execute(f"SELECT {_COLUMNS} FROM feedback WHERE id = %s", (feedback_id,))
         return _feedback(rows[0]) if rows else None
+
+    def purge_older_than(self, days: int) -> int:
+        """Delete feedback older than ``days``; returns how many rows went."""
+        cutoff = datetime.now(UTC) - timedelta(days=days)
+        with self._db.transaction() as tx:
+            rows = tx.execute(
+                "DELETE FROM feedback WHERE created_at < %s RETURNING id",
+                (
+                    cutoff
+                    if self._db.dialect == "postgres"
+                    else cutoff.strftime("%Y-%m-%d %H:%M:%S"),
+                ),
+            )
+        return len(rows)
 
     def recent(
         self, limit: int = 50, rating: Rating = "all", comment_contains: str | None = None

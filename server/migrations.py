@@ -90,6 +90,30 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         3,
+        "audit_log",
+        postgres=(
+            """CREATE TABLE audit_log (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                principal TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+        ),
+        sqlite=(
+            """CREATE TABLE audit_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,
+                principal TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT NOT NULL DEFAULT ''
+            )""",
+        ),
+    ),
+    Migration(
+        4,
         "conversations",
         postgres=(
             """CREATE TABLE conversations (
@@ -111,7 +135,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration(
-        4,
+        5,
         "users_disabled",
         postgres=("ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT false",),
         sqlite=("ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0",),

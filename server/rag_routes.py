@@ -123,7 +123,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
                 yield {"token": event}
                 continue
             if event["outcome"] in CACHEABLE:
-                await state.cache.set(key, event)
+                await state.cache.set(key, event, session_id)
             state.metrics.count_answer(event, cached=False)
             yield dict(event)
 

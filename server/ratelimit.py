@@ -246,6 +246,15 @@ class RateLimiter:
             ]
         return await self._backend.hit([limit for limit in limits if limit.limit > 0])
 
+    async def check_login(self, client_ip: str) -> RateDecision:
+        """Password attempts per IP, on top of the request rate: slows guessing."""
+        limit = self._settings.login_attempts_per_minute
+        if limit <= 0:
+            return ALLOWED
+        return await self._backend.hit(
+            [Limit("login_attempts_per_minute", f"login:{client_ip}", limit, MINUTE_S)]
+        )
+
     async def close(self) -> None:
         await self._backend.close()
 

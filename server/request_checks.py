@@ -8,6 +8,7 @@ same checks directly.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -18,8 +19,10 @@ from fastapi import HTTPException, Request
 
 from core.settings import Settings
 from graph.sessions import InvalidSessionIdError, validate_session_id
-from server.ratelimit import client_ip, rate_limit_error
+from server.ratelimit import RateDecision, client_ip, rate_limit_error
 from server.state import AppState, app_state
+
+log = logging.getLogger(__name__)
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 # Letter runs only: numbers, code and tables legitimately repeat ("0 0 0 0"), words rarely do.
@@ -101,19 +104,30 @@ def check_question(text: object, settings: Settings, name: str = "question") -> 
         raise HTTPException(422, str(exc).replace("question", name, 1)) from exc
 
 
+def _refuse(state: AppState, ip: str, decision: RateDecision) -> None:
+    if not decision.allowed:
+        state.metrics.rate_limit_rejections.labels(decision.limit_name).inc()
+        log.warning("rate limit %s refused a request from %s", decision.limit_name, ip)
+        raise rate_limit_error(decision)
+
+
 async def check_rate_limits(
     state: AppState, request: Request, session_id: str | None = None
 ) -> None:
     """Per-IP request rate, plus the per-session limits when the request belongs to a session."""
-    decision = await state.limiter.check(client_ip(request.scope), session_id)
-    if not decision.allowed:
-        state.metrics.rate_limit_rejections.labels(decision.limit_name).inc()
-        raise rate_limit_error(decision)
+    ip = client_ip(request.scope)
+    _refuse(state, ip, await state.limiter.check(ip, session_id))
 
 
 async def rate_limited(request: Request) -> None:
     """The rate limit as a route dependency, for routes without a session."""
     await check_rate_limits(app_state(request), request)
+
+
+async def login_limited(request: Request) -> None:
+    """The password-attempt limit, for the login route."""
+    state, ip = app_state(request), client_ip(request.scope)
+    _refuse(state, ip, await state.limiter.check_login(ip))
 
 
 def questions_in(body: dict[str, Any]) -> list[Any]:

@@ -8,6 +8,7 @@ all they need (tests of one component override just those).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -24,12 +25,14 @@ from graph.services import Services
 from observability.graph_metrics import MetricsObserver
 from observability.metrics import Metrics
 from observability.tracing import Tracing
+from server.audit import AuditLog
 from server.cache import ResponseCache
 from server.conversations import ConversationStore
 from server.db import open_database
 from server.feedback import FeedbackStore
 from server.migrations import migrate
 from server.ratelimit import RateLimiter
+from server.retention import keep_retention
 from server.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ class AppState:
     limiter: RateLimiter
     users: UserStore
     feedback: FeedbackStore
+    audit: AuditLog
     conversations: ConversationStore
     metrics: Metrics
     tracing: Tracing | None
@@ -61,18 +65,26 @@ class AppState:
         try:
             observers = [MetricsObserver(metrics)]
             async with open_answerer(settings, services, tracing, observers) as answerer:
-                yield cls(
-                    settings=settings,
-                    services=services,
-                    answerer=answerer,
-                    cache=ResponseCache(settings.cache_ttl_s, redis),
-                    limiter=limiter,
-                    users=UserStore(db),
-                    feedback=FeedbackStore(db),
-                    conversations=ConversationStore(db),
-                    metrics=metrics,
-                    tracing=tracing,
+                feedback = FeedbackStore(db)
+                retention = asyncio.create_task(
+                    keep_retention(settings, answerer.sessions, feedback)
                 )
+                try:
+                    yield cls(
+                        settings=settings,
+                        services=services,
+                        answerer=answerer,
+                        cache=ResponseCache(settings.cache_ttl_s, redis),
+                        limiter=limiter,
+                        users=UserStore(db),
+                        feedback=feedback,
+                        audit=AuditLog(db),
+                        conversations=ConversationStore(db),
+                        metrics=metrics,
+                        tracing=tracing,
+                    )
+                finally:
+                    retention.cancel()
         finally:
             # Uvicorn lets in-flight requests finish before this runs; then close pools.
             await limiter.close()

@@ -2,10 +2,11 @@ import threading
 import time
 
 import pytest
+from langchain_core.language_models import BaseChatModel
 
 from llm.breaker import BreakerState, CircuitBreaker
 from llm.chain import AllProvidersFailedError, Provider, ProviderChain
-from tests.fakes import queued
+from tests.fakes import QueuedChatModel, queued
 
 
 class Clock:
@@ -110,3 +111,12 @@ def test_a_caller_waiting_for_a_busy_local_model_gives_up_at_its_deadline() -> N
     assert time.monotonic() - started < 0.5
     first.join()
     assert len(slow.calls) == 1  # the second call never reached the model
+
+
+def test_a_model_that_cannot_stream_still_answers() -> None:
+    class WholeReplies(QueuedChatModel):
+        _stream = BaseChatModel._stream  # as a model without streaming: stream() invokes once
+
+    model = WholeReplies(outcomes=["in one piece"], calls=[], abandoned=[])
+    reply, _ = ProviderChain([Provider("plain", lambda: model)]).invoke([])
+    assert reply.content == "in one piece"

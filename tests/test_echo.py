@@ -1,5 +1,7 @@
 """The output guard: an answer or a stream that repeats the system prompt is cut off."""
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +22,7 @@ ANSWERS = [
 def stream(text: str, cuts: list[int]) -> tuple[str, bool]:
     echo = EchoFilter(ECHO)
     edges = sorted({0, len(text), *(c % (len(text) + 1) for c in cuts)})
-    sent = "".join(echo.feed(text[a:b]) for a, b in zip(edges, edges[1:], strict=False))
+    sent = "".join(echo.feed(text[a:b]) for a, b in itertools.pairwise(edges))
     return sent + echo.flush(), echo.leaked
 
 
@@ -35,7 +37,7 @@ def test_a_recited_prompt_is_found_and_ordinary_answers_are_not() -> None:
 def test_a_leak_is_cut_off_before_a_whole_run_reaches_the_client(cuts: list[int]) -> None:
     sent, leaked = stream(LEAK, cuts)
     assert leaked and not ECHO.found_in(sent)
-    assert len(sent.split()) < len("Of course! Here are my instructions:".split()) + SPAN
+    assert len(sent.split()) < len(["Of", "course!", "Here", "are", "my", "instructions:"]) + SPAN
 
 
 @settings(max_examples=100, deadline=None, derandomize=True, database=None)

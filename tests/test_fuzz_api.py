@@ -48,6 +48,7 @@ def api(sample_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> 
     app_settings = Settings.from_env(
         {}, data_dir=Path(data), jwt_secret=SECRET, ip_requests_per_minute=0,
         session_requests_per_minute=0, max_sessions_per_ip=0, max_sessions_total=0,
+        login_attempts_per_minute=0,
     )  # fmt: skip
     llm = queued(*["Your CKA expires on 2027-08-14 [1]."] * 10_000)
     app = create_app(app_settings, fake_services(app_settings, llm))

@@ -187,15 +187,24 @@ def test_an_ingest_invalidates_the_cache(
         ingest([note], isolated)  # the sample corpus is shared: put it back
 
 
-def test_delete_session_forgets_history(client: TestClient, llm: QueuedChatModel) -> None:
-    llm.outcomes += ["You hold the CKA [1]."]
-    invoke(client, "What certifications do I have?", "forget-me")
-    assert conversation(client, "forget-me") == [
-        "What certifications do I have?",
-        "You hold the CKA [1].",
-    ]
+def test_delete_session_forgets_history_and_cached_answers_and_is_audited(
+    client: TestClient, llm: QueuedChatModel
+) -> None:
+    llm.outcomes += ["You hold the CKA [1].", "You hold the CKA and the RHCSA [1]."]
+    question = "Which certifications have I earned?"
+    invoke(client, question, "forget-me")
+    assert conversation(client, "forget-me") == [question, "You hold the CKA [1]."]
     assert client.delete("/sessions/forget-me", headers=HEADERS).status_code == 204
     assert conversation(client, "forget-me") == []
+    # Its answer left the cache too: the same question elsewhere reaches the LLM again.
+    again = invoke(client, question, "someone-else").json()["output"]
+    assert again["answer"] == "You hold the CKA and the RHCSA [1]." and len(llm.calls) == 2
+    entry = started(client).audit.recent(1)[0]
+    assert (entry.action, entry.target, entry.principal) == (
+        "session.delete",
+        "forget-me",
+        f"key:{KEY[:2]}…{KEY[-2:]}",
+    )
     assert client.delete("/sessions/bad id", headers=HEADERS).status_code == 422
 
 

@@ -83,6 +83,7 @@ ROUTES: list[tuple[str, str, dict[str, Any], str]] = [
     ("POST", "/retrieve", {"json": {"query": "kubernetes expiry"}}, "client"),
     ("DELETE", "/sessions/matrix", {}, "client"),
     ("POST", "/feedback", {"json": {"session_id": "matrix", "score": 1}}, "client"),
+    ("GET", "/audit", {}, "admin"),
     ("GET", "/health/detailed", {}, "client"),
     ("GET", "/metrics", {}, "client"),
     ("GET", "/me", {}, "client"),
@@ -237,3 +238,20 @@ def test_two_workers_share_sessions_and_rate_limits_through_redis(
     finally:
         proc.terminate()
         proc.wait(timeout=60)
+
+
+def test_password_guessing_is_rate_limited_and_logged(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    guesses = [
+        client.post("/auth/token", data={"username": "root", "password": f"guess-{n:04d}-xx"})
+        for n in range(12)
+    ]
+    statuses = [r.status_code for r in guesses]
+    assert statuses == [401] * 10 + [429] * 2  # RAG_LOGIN_ATTEMPTS_PER_MINUTE=10 per IP
+    assert int(guesses[-1].headers["Retry-After"]) >= 1
+    assert "login_attempts_per_minute" in guesses[-1].json()["detail"]
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("failed login for 'root'" in m for m in messages) == 10
+    assert sum("rate limit login_attempts_per_minute refused" in m for m in messages) == 2
+    assert not any("guess-" in m for m in messages)  # the passwords tried are never logged

@@ -81,6 +81,12 @@ def test_a_conversation_is_read_and_deleted_only_by_its_owner_or_an_admin(
     assert client.delete(f"/conversations/{session}", headers=alice).status_code == 204
     assert client.get(f"/conversations/{session}", headers=alice).status_code == 404
     assert client.get("/conversations", headers=alice).json() == []
+    audited = client.get("/audit", headers=root).json()
+    assert (audited[0]["principal"], audited[0]["action"], audited[0]["target"]) == (
+        "alice",
+        "session.delete",
+        session,
+    )
 
 
 def test_passages_by_chunk_id(client: TestClient) -> None:
@@ -105,6 +111,11 @@ def test_admin_routes_say_what_is_wrong(client: TestClient) -> None:
     self_disable = client.post("/admin/users/root/disable", headers=root)
     assert self_disable.status_code == 422 and "yourself" in self_disable.json()["detail"]
     assert client.post("/admin/users/nobody/disable", headers=root).status_code == 404
+    carol = {"username": "carol", "password": PASSWORD}
+    assert client.post("/admin/users", headers=root, json=carol).status_code == 201
+    assert client.post("/admin/users/carol/disable", headers=root).status_code == 200
+    audited = [(e["action"], e["target"]) for e in client.get("/audit", headers=root).json()]
+    assert audited[:2] == [("user.disable", "carol"), ("user.create", "carol")]
     transcript = str(SAMPLE_CORPUS / "transcript.md")
     again_read = client.post("/admin/documents/reingest", headers=root, json={"source": transcript})
     assert again_read.status_code == 200 and again_read.json()["chunks_added"] == 0

@@ -4,6 +4,7 @@ import asyncio
 import time
 from typing import Any
 
+import pytest
 import redis
 
 from core.settings import Settings
@@ -35,7 +36,7 @@ def history_of(settings: Settings, session: str) -> list[str]:
 
 
 def forget(settings: Settings, session: str) -> None:
-    with_answerer(settings, lambda answerer: answerer.forget(session))
+    with_answerer(settings, lambda answerer: answerer.sessions.adelete_thread(session))
 
 
 def with_redis(sample: Settings, server: RedisServer, **overrides: Any) -> Settings:
@@ -96,3 +97,25 @@ def test_embedded_sessions_survive_a_restart(sample_settings: Settings, tmp_path
     assert len(history_of(settings, session)) == 2
     forget(settings, session)
     assert history_of(settings, session) == []
+
+
+def test_rag_sessions_delete_removes_history_and_cached_answers_in_redis(
+    sample_settings: Settings, redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    settings = with_redis(sample_settings, redis_server)
+    turn(settings, queued("You hold the CKA [1]."), "What certifications do I have?", "cli-gone")
+    client = redis.Redis.from_url(redis_server.url)
+    client.set("rag:answer:cached-for-cli-gone", "{}")
+    client.sadd("rag:answer-keys:cli-gone", "rag:answer:cached-for-cli-gone")
+    monkeypatch.setenv("RAG_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    result = CliRunner().invoke(app, ["sessions", "delete", "cli-gone"])
+    assert result.exit_code == 0, result.output
+    assert history_of(settings, "cli-gone") == []
+    assert client.exists("rag:answer:cached-for-cli-gone", "rag:answer-keys:cli-gone") == 0
+    bad = CliRunner().invoke(app, ["sessions", "delete", "bad id!"])
+    assert bad.exit_code == 2 and "session id" in bad.output

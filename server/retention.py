@@ -1,0 +1,44 @@
+"""Retention, enforced while the service runs: idle sessions (``RAG_SESSION_TTL_MINUTES``; Redis
+expires its own, the SQLite store is swept here) and old feedback
+(``RAG_FEEDBACK_RETENTION_DAYS``; 0 keeps it). Runs at startup and then every few hours."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from fastapi.concurrency import run_in_threadpool
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from core.settings import Settings
+from graph.sessions import expire_idle_sessions
+from server.feedback import FeedbackStore
+
+log = logging.getLogger(__name__)
+
+EVERY_S = 6 * 3600
+
+
+async def enforce_retention(
+    settings: Settings, sessions: BaseCheckpointSaver[Any], feedback: FeedbackStore
+) -> dict[str, int]:
+    removed = {"sessions": await expire_idle_sessions(sessions, settings.session_ttl_minutes)}
+    if settings.feedback_retention_days > 0:
+        days = settings.feedback_retention_days
+        removed["feedback"] = await run_in_threadpool(feedback.purge_older_than, days)
+    if any(removed.values()):
+        log.info("retention removed %s", removed)
+    return removed
+
+
+async def keep_retention(
+    settings: Settings, sessions: BaseCheckpointSaver[Any], feedback: FeedbackStore
+) -> None:
+    """Forever, until cancelled at shutdown; a failed sweep is logged and tried again later."""
+    while True:
+        try:
+            await enforce_retention(settings, sessions, feedback)
+        except Exception:
+            log.exception("retention sweep failed")
+        await asyncio.sleep(EVERY_S)
