@@ -153,6 +153,9 @@ export function turnView(question, context) {
     addToken(token) {
       text.append(token);
     },
+    outcomeLabel() {
+      return outcome.textContent;
+    },
     fail(message) {
       outcome.textContent = "No answer";
       outcome.dataset.kind = "refused";

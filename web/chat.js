@@ -70,8 +70,14 @@ function showThread(title) {
   $("#empty").hidden = $("#turns").children.length > 0;
 }
 
+function closeConversationsPanel() {
+  $("#toggle-conversations").setAttribute("aria-expanded", "false");
+  $("#conversations-panel").classList.remove("open");
+}
+
 async function openConversation(sessionId) {
   state.sessionId = sessionId;
+  closeConversationsPanel(); // on a narrow screen the list covers the conversation
   fill($("#turns"));
   if (!sessionId) {
     showThread();
@@ -120,7 +126,9 @@ async function ask(question) {
       onToken: (token) => view.addToken(token),
     });
     view.finish(answer);
-    announce(`Answer ready. ${answer.answer}`);
+    // The answer itself is read from its live region once it stops being busy; this adds only
+    // what kind of answer it is.
+    announce(view.outcomeLabel());
   } catch (failure) {
     view.fail(failure.message);
     announce(`No answer: ${failure.message}`);
