@@ -130,6 +130,9 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         raise RuntimeError("chromium not installed: run infra/dev/system-packages.sh")
     SCREENS.mkdir(parents=True, exist_ok=True)
+    # The first answer loads the embedding model and the guard's classifier; on two shared
+    # cores that can take longer than Playwright's default 5 s wait.
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         # Playwright gives every launch a fresh, empty profile (--user-data-dir) of its own.
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
