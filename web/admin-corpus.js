@@ -9,7 +9,8 @@ function uploadFile(file, onProgress) {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open("POST", "/ingest");
-    for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(authHeaders()))
+      request.setRequestHeader(name, value);
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);
     });
@@ -23,7 +24,12 @@ function uploadFile(file, onProgress) {
       if (request.status >= 200 && request.status < 300) resolve(body);
       else {
         const detail = body && body.detail;
-        const message = typeof detail === "string" ? detail : Array.isArray(detail) ? detail.map((d) => d.msg).join("; ") : `the service answered ${request.status}`;
+        const message =
+          typeof detail === "string"
+            ? detail
+            : Array.isArray(detail)
+              ? detail.map((d) => d.msg).join("; ")
+              : `the service answered ${request.status}`;
         reject(new ApiError(request.status, message));
       }
     });
@@ -36,20 +42,32 @@ function uploadFile(file, onProgress) {
 
 /** What happened to one file, in words, from its own ingest report. */
 function fileResult(report) {
-  if (report.skipped.length) return ["Skipped", "refused", report.skipped.map((s) => s.reason).join("; ")];
+  if (report.skipped.length)
+    return ["Skipped", "refused", report.skipped.map((s) => s.reason).join("; ")];
   const parts = [];
   const kind = report.chunks_added || report.chunks_replaced ? "Indexed" : "Unchanged";
   if (report.chunks_added) parts.push(`${report.chunks_added} new passages`);
   if (report.chunks_replaced) parts.push(`${report.chunks_replaced} replaced`);
   if (report.chunks_unchanged) parts.push(`${report.chunks_unchanged} unchanged`);
-  if (report.chunks_flagged) parts.push(`${report.chunks_flagged} flagged: reads like instructions to an AI`);
+  if (report.chunks_flagged)
+    parts.push(`${report.chunks_flagged} flagged: reads like instructions to an AI`);
   return [kind, report.chunks_flagged ? "none" : "ok", parts.join(", ") || "nothing to add"];
 }
 
 export function uploadSection(panel, heading) {
   const files = h("input", { type: "file", id: "upload-files", multiple: true });
-  const folder = h("input", { type: "file", id: "upload-folder", webkitdirectory: true, multiple: true });
-  const overall = h("progress", { id: "upload-progress", max: 1, value: 0, "aria-label": "Upload progress" });
+  const folder = h("input", {
+    type: "file",
+    id: "upload-folder",
+    webkitdirectory: true,
+    multiple: true,
+  });
+  const overall = h("progress", {
+    id: "upload-progress",
+    max: 1,
+    value: 0,
+    "aria-label": "Upload progress",
+  });
   const results = h("tbody", { id: "upload-results" });
   const status = h("p", { class: "status", role: "status" });
   const button = h("button", { type: "submit", class: "primary" }, "Upload and ingest");
@@ -60,10 +78,19 @@ export function uploadSection(panel, heading) {
       "div",
       { class: "row" },
       h("div", { class: "field" }, h("label", { for: "upload-files" }, "Files"), files),
-      h("div", { class: "field" }, h("label", { for: "upload-folder" }, "Or a whole folder"), folder),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "upload-folder" }, "Or a whole folder"),
+        folder,
+      ),
       button,
     ),
-    h("p", { class: "hint" }, "Markdown, text, YAML and PDF files. Each file is ingested on its own and gets its own result."),
+    h(
+      "p",
+      { class: "hint" },
+      "Markdown, text, YAML and PDF files. Each file is ingested on its own and gets its own result.",
+    ),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -78,7 +105,11 @@ export function uploadSection(panel, heading) {
     let done = 0;
     for (const file of chosen) {
       const name = file.webkitRelativePath || file.name;
-      const cells = [h("td", {}, name), h("td", {}, h("progress", { max: 1, value: 0, "aria-label": `Uploading ${name}` })), h("td", {})];
+      const cells = [
+        h("td", {}, name),
+        h("td", {}, h("progress", { max: 1, value: 0, "aria-label": `Uploading ${name}` })),
+        h("td", {}),
+      ];
       const row = h("tr", {}, cells);
       results.append(row);
       status.textContent = `Uploading ${name} (${done + 1} of ${chosen.length})…`;
@@ -110,7 +141,16 @@ export function uploadSection(panel, heading) {
     h(
       "div",
       { class: "table-wrap" },
-      h("table", { "aria-label": "Upload results" }, h("thead", {}, h("tr", {}, h("th", {}, "File"), h("th", {}, "Result"), h("th", {}, "Details"))), results),
+      h(
+        "table",
+        { "aria-label": "Upload results" },
+        h(
+          "thead",
+          {},
+          h("tr", {}, h("th", {}, "File"), h("th", {}, "Result"), h("th", {}, "Details")),
+        ),
+        results,
+      ),
     ),
   );
 }
@@ -126,7 +166,9 @@ function chunkCard(chunk, needle) {
       chunk.page ? ` · page ${chunk.page}` : "",
       " · ",
       chunk.heading || "(top)",
-      chunk.flagged ? [" ", h("span", { class: "badge refused" }, `flagged: ${chunk.flagged}`)] : null,
+      chunk.flagged
+        ? [" ", h("span", { class: "badge refused" }, `flagged: ${chunk.flagged}`)]
+        : null,
     ),
     h("p", { class: "chunk-text" }, marked(chunk.text, needle)),
   );
@@ -164,15 +206,27 @@ export async function documentsSection(panel, heading) {
     const result = await api(`/admin/chunks?${params}`);
     const needle = query.value.trim().toLowerCase();
     count.textContent = `${result.total} passage(s) found${result.total > result.chunks.length ? `, showing ${result.chunks.length}` : ""}.`;
-    fill(found, result.chunks.map((c) => chunkCard(c, needle)));
+    fill(
+      found,
+      result.chunks.map((c) => chunkCard(c, needle)),
+    );
   };
   const searchForm = h(
     "form",
-    { role: "search", "aria-label": "Search passages", onsubmit: (e) => (e.preventDefault(), search()) },
+    {
+      role: "search",
+      "aria-label": "Search passages",
+      onsubmit: (e) => (e.preventDefault(), search()),
+    },
     h(
       "div",
       { class: "row" },
-      h("div", { class: "field" }, h("label", { for: "chunk-query" }, "Text or heading contains"), query),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "chunk-query" }, "Text or heading contains"),
+        query,
+      ),
       h("div", { class: "field" }, h("label", { for: "chunk-source" }, "Document"), source),
       h("div", { class: "field" }, h("label", { for: "chunk-flagged" }, flagged, " Flagged only")),
       h("button", { type: "submit", class: "primary" }, "Search passages"),
@@ -200,16 +254,36 @@ export async function documentsSection(panel, heading) {
       h(
         "td",
         {},
-        h("div", { class: "row" },
-          h("button", { type: "button", onclick: () => ((source.value = doc.source), (query.value = ""), search()) , "aria-label": `Show the passages of ${doc.document}` }, "Passages"),
-          h("button", { type: "button", onclick: () => act("/admin/documents/reingest", doc, "ingested again"), "aria-label": `Ingest ${doc.document} again` }, "Re-ingest"),
+        h(
+          "div",
+          { class: "row" },
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: () => ((source.value = doc.source), (query.value = ""), search()),
+              "aria-label": `Show the passages of ${doc.document}`,
+            },
+            "Passages",
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              onclick: () => act("/admin/documents/reingest", doc, "ingested again"),
+              "aria-label": `Ingest ${doc.document} again`,
+            },
+            "Re-ingest",
+          ),
           h(
             "button",
             {
               type: "button",
               class: "danger",
               "aria-label": `Delete ${doc.document} from the corpus`,
-              onclick: () => confirm(`Remove ${doc.document} and its ${doc.chunks} passages from the corpus?`) && act("/admin/documents/remove", doc, "removed"),
+              onclick: () =>
+                confirm(`Remove ${doc.document} and its ${doc.chunks} passages from the corpus?`) &&
+                act("/admin/documents/remove", doc, "removed"),
             },
             "Delete",
           ),
@@ -228,7 +302,18 @@ export async function documentsSection(panel, heading) {
       h(
         "table",
         { "aria-label": "Documents" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Document"), h("th", { class: "num" }, "Passages"), h("th", { class: "num" }, "Flagged"), h("th", {}, "Actions"))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "Document"),
+            h("th", { class: "num" }, "Passages"),
+            h("th", { class: "num" }, "Flagged"),
+            h("th", {}, "Actions"),
+          ),
+        ),
         h("tbody", {}, rows),
       ),
     ),

@@ -6,15 +6,36 @@ const OUTCOME_KIND = { answered: "ok", no_answer: "none", fallback: "none", bloc
 
 function turnSummary(turn) {
   if (!turn) {
-    return h("p", { class: "hint" }, "The answer it refers to is not stored any more (conversation deleted or expired, or no run id sent).");
+    return h(
+      "p",
+      { class: "hint" },
+      "The answer it refers to is not stored any more (conversation deleted or expired, or no run id sent).",
+    );
   }
   return h(
     "div",
     {},
     h("p", {}, h("strong", {}, "Question: "), turn.question),
-    h("p", {}, h("strong", {}, "Answer: "), h("span", { class: `badge ${OUTCOME_KIND[turn.outcome] || ""}` }, turn.outcome), " ", turn.answer),
+    h(
+      "p",
+      {},
+      h("strong", {}, "Answer: "),
+      h("span", { class: `badge ${OUTCOME_KIND[turn.outcome] || ""}` }, turn.outcome),
+      " ",
+      turn.answer,
+    ),
     turn.citations.length
-      ? h("ul", { "aria-label": "Cited passages" }, turn.citations.map((c) => h("li", {}, `[${c.index}] ${c.source} — ${c.heading}${c.page ? `, page ${c.page}` : ""}`)))
+      ? h(
+          "ul",
+          { "aria-label": "Cited passages" },
+          turn.citations.map((c) =>
+            h(
+              "li",
+              {},
+              `[${c.index}] ${c.source} — ${c.heading}${c.page ? `, page ${c.page}` : ""}`,
+            ),
+          ),
+        )
       : null,
   );
 }
@@ -43,7 +64,11 @@ export async function feedbackSection(panel, heading) {
           h(
             "p",
             {},
-            h("span", { class: `badge ${f.score >= 0.5 ? "ok" : "refused"}` }, f.score >= 0.5 ? "helpful" : "not helpful"),
+            h(
+              "span",
+              { class: `badge ${f.score >= 0.5 ? "ok" : "refused"}` },
+              f.score >= 0.5 ? "helpful" : "not helpful",
+            ),
             ` from ${f.principal}, ${formatDate(f.created_at)}`,
           ),
           f.comment ? h("p", {}, h("strong", {}, "Comment: "), f.comment) : null,
@@ -59,7 +84,12 @@ export async function feedbackSection(panel, heading) {
       "div",
       { class: "row" },
       h("div", { class: "field" }, h("label", { for: "feedback-rating" }, "Rating"), rating),
-      h("div", { class: "field" }, h("label", { for: "feedback-query" }, "Comment contains"), query),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "feedback-query" }, "Comment contains"),
+        query,
+      ),
       h("button", { type: "submit", class: "primary" }, "Filter"),
     ),
   );
@@ -78,7 +108,11 @@ export async function evalSection(panel, heading) {
     // The chart needs the admin's credentials, which an <img src> cannot send: fetch it, then
     // show it from memory (the page's CSP allows blob: images for this).
     const response = await api("/admin/eval/chart.png", { raw: true });
-    chart = h("img", { class: "chart", src: URL.createObjectURL(await response.blob()), alt: "Headline metrics per question category, one bar group each (the per-category table in the report below has the numbers)." });
+    chart = h("img", {
+      class: "chart",
+      src: URL.createObjectURL(await response.blob()),
+      alt: "Headline metrics per question category, one bar group each (the per-category table in the report below has the numbers).",
+    });
   }
   const aggregates = Object.entries(report.aggregates || {});
   const gate = report.gate || {};
@@ -89,9 +123,19 @@ export async function evalSection(panel, heading) {
       "p",
       {},
       `Run written ${formatDate(report.written_at)}: ${report.cases} cases, ${report.runs} run(s), mode ${report.mode}, LLM ${report.llm || "none"}. Gate: `,
-      h("span", { class: `badge ${gate.passed ? "ok" : "refused"}` }, gate.passed ? "passed" : "failed"),
+      h(
+        "span",
+        { class: `badge ${gate.passed ? "ok" : "refused"}` },
+        gate.passed ? "passed" : "failed",
+      ),
     ),
-    (gate.findings || []).length ? h("ul", {}, gate.findings.map((f) => h("li", {}, `${f.status}: ${f.message}`))) : null,
+    (gate.findings || []).length
+      ? h(
+          "ul",
+          {},
+          gate.findings.map((f) => h("li", {}, `${f.status}: ${f.message}`)),
+        )
+      : null,
     chart,
     h(
       "div",
@@ -99,18 +143,52 @@ export async function evalSection(panel, heading) {
       h(
         "table",
         { "aria-label": "Metrics" },
-        h("thead", {}, h("tr", {}, h("th", {}, "Metric"), h("th", { class: "num" }, "Value"), h("th", { class: "num" }, "Cases"), h("th", { class: "num" }, "NaN"))),
-        h("tbody", {}, aggregates.map(([name, s]) => h("tr", {}, h("th", { scope: "row" }, name), h("td", { class: "num" }, metricValue(s.value)), h("td", { class: "num" }, String(s.cases)), h("td", { class: "num" }, String(s.nan))))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "Metric"),
+            h("th", { class: "num" }, "Value"),
+            h("th", { class: "num" }, "Cases"),
+            h("th", { class: "num" }, "NaN"),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          aggregates.map(([name, s]) =>
+            h(
+              "tr",
+              {},
+              h("th", { scope: "row" }, name),
+              h("td", { class: "num" }, metricValue(s.value)),
+              h("td", { class: "num" }, String(s.cases)),
+              h("td", { class: "num" }, String(s.nan)),
+            ),
+          ),
+        ),
       ),
     ),
-    report.report_md ? h("details", {}, h("summary", {}, "report.md as written"), h("pre", { class: "report" }, report.report_md)) : null,
+    report.report_md
+      ? h(
+          "details",
+          {},
+          h("summary", {}, "report.md as written"),
+          h("pre", { class: "report" }, report.report_md),
+        )
+      : null,
   );
 }
 
 function describe(value) {
   if (value === null || value === undefined) return "not configured";
   if (typeof value === "boolean") return value ? "yes" : "no";
-  if (typeof value === "object") return Object.entries(value).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(", ");
+  if (typeof value === "object")
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`)
+      .join(", ");
   return String(value);
 }
 
@@ -126,9 +204,20 @@ export async function healthSection(panel, heading) {
       "Corpus version ",
       h("code", { id: "corpus-version" }, corpus.version || "none"),
       `, ${corpus.chunks ?? 0} passages: `,
-      h("span", { class: `badge ${corpus.ok ? "ok" : "refused"}` }, corpus.ok ? "loaded" : "not ready"),
+      h(
+        "span",
+        { class: `badge ${corpus.ok ? "ok" : "refused"}` },
+        corpus.ok ? "loaded" : "not ready",
+      ),
     ),
-    h("dl", { class: "facts" }, Object.entries(health).flatMap(([name, value]) => [h("dt", {}, name), h("dd", {}, describe(value))])),
+    h(
+      "dl",
+      { class: "facts" },
+      Object.entries(health).flatMap(([name, value]) => [
+        h("dt", {}, name),
+        h("dd", {}, describe(value)),
+      ]),
+    ),
   );
 }
 
@@ -149,9 +238,26 @@ export async function usersSection(panel, heading) {
       status.textContent = error.message;
     }
   };
-  const username = h("input", { id: "new-username", name: "username", autocomplete: "off", required: true });
-  const password = h("input", { id: "new-password", name: "password", type: "password", autocomplete: "new-password", required: true, minlength: 12 });
-  const role = h("select", { id: "new-role", name: "role" }, h("option", { value: "user" }, "user"), h("option", { value: "admin" }, "admin"));
+  const username = h("input", {
+    id: "new-username",
+    name: "username",
+    autocomplete: "off",
+    required: true,
+  });
+  const password = h("input", {
+    id: "new-password",
+    name: "password",
+    type: "password",
+    autocomplete: "new-password",
+    required: true,
+    minlength: 12,
+  });
+  const role = h(
+    "select",
+    { id: "new-role", name: "role" },
+    h("option", { value: "user" }, "user"),
+    h("option", { value: "admin" }, "admin"),
+  );
   const create = h(
     "form",
     {
@@ -159,7 +265,10 @@ export async function usersSection(panel, heading) {
       onsubmit: async (event) => {
         event.preventDefault();
         try {
-          await api("/admin/users", { method: "POST", json: { username: username.value, password: password.value, role: role.value } });
+          await api("/admin/users", {
+            method: "POST",
+            json: { username: username.value, password: password.value, role: role.value },
+          });
           await reload(`${username.value.trim().toLowerCase()} created.`);
         } catch (error) {
           status.textContent = `Not created: ${error.message}`;
@@ -170,7 +279,12 @@ export async function usersSection(panel, heading) {
       "div",
       { class: "row" },
       h("div", { class: "field" }, h("label", { for: "new-username" }, "Username"), username),
-      h("div", { class: "field" }, h("label", { for: "new-password" }, "Password (12+ characters)"), password),
+      h(
+        "div",
+        { class: "field" },
+        h("label", { for: "new-password" }, "Password (12+ characters)"),
+        password,
+      ),
       h("div", { class: "field" }, h("label", { for: "new-role" }, "Role"), role),
       h("button", { type: "submit", class: "primary" }, "Create user"),
     ),
@@ -185,7 +299,19 @@ export async function usersSection(panel, heading) {
       h(
         "table",
         { "aria-label": "Users" },
-        h("thead", {}, h("tr", {}, h("th", {}, "User"), h("th", {}, "Role"), h("th", {}, "Created"), h("th", {}, "Status"), h("th", {}, "Action"))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "User"),
+            h("th", {}, "Role"),
+            h("th", {}, "Created"),
+            h("th", {}, "Status"),
+            h("th", {}, "Action"),
+          ),
+        ),
         h(
           "tbody",
           {},
@@ -196,8 +322,28 @@ export async function usersSection(panel, heading) {
               h("th", { scope: "row" }, u.username),
               h("td", {}, u.role),
               h("td", {}, formatDate(u.created_at)),
-              h("td", {}, h("span", { class: `badge ${u.disabled ? "refused" : "ok"}` }, u.disabled ? "disabled" : "active")),
-              h("td", {}, h("button", { type: "button", onclick: () => toggle(u), "aria-label": `${u.disabled ? "Enable" : "Disable"} ${u.username}` }, u.disabled ? "Enable" : "Disable")),
+              h(
+                "td",
+                {},
+                h(
+                  "span",
+                  { class: `badge ${u.disabled ? "refused" : "ok"}` },
+                  u.disabled ? "disabled" : "active",
+                ),
+              ),
+              h(
+                "td",
+                {},
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    onclick: () => toggle(u),
+                    "aria-label": `${u.disabled ? "Enable" : "Disable"} ${u.username}`,
+                  },
+                  u.disabled ? "Enable" : "Disable",
+                ),
+              ),
             ),
           ),
         ),
@@ -206,7 +352,15 @@ export async function usersSection(panel, heading) {
     h("h3", {}, "Create a user"),
     create,
     h("h3", {}, "API keys"),
-    h("p", {}, `${keys} API key(s) configured in RAG_API_KEYS. They are service credentials with the user role; add, rotate or revoke them there (a restart applies the change).`),
-    h("p", { class: "hint" }, "A disabled user cannot sign in; a token issued before stays valid until it expires (RAG_JWT_TTL_MINUTES)."),
+    h(
+      "p",
+      {},
+      `${keys} API key(s) configured in RAG_API_KEYS. They are service credentials with the user role; add, rotate or revoke them there (a restart applies the change).`,
+    ),
+    h(
+      "p",
+      { class: "hint" },
+      "A disabled user cannot sign in; a token issued before stays valid until it expires (RAG_JWT_TTL_MINUTES).",
+    ),
   );
 }

@@ -131,8 +131,18 @@ function feedbackControls(context) {
     comment.focus();
   };
   const thumbs = [
-    h("button", { type: "button", "aria-pressed": "false", onclick: rate(1) }, icon("up"), "Helpful"),
-    h("button", { type: "button", "aria-pressed": "false", onclick: rate(0) }, icon("down"), "Not helpful"),
+    h(
+      "button",
+      { type: "button", "aria-pressed": "false", onclick: rate(1) },
+      icon("up"),
+      "Helpful",
+    ),
+    h(
+      "button",
+      { type: "button", "aria-pressed": "false", onclick: rate(0) },
+      icon("down"),
+      "Not helpful",
+    ),
   ];
   return [thumbs, form, status];
 }

@@ -53,7 +53,10 @@ export async function streamAnswer(question, sessionId, { onRun, onToken, signal
   const response = await fetch("/rag/stream", {
     method: "POST",
     headers: { ...authHeaders(), "Content-Type": "application/json", Accept: "text/event-stream" },
-    body: JSON.stringify({ input: { question }, config: { configurable: { thread_id: sessionId } } }),
+    body: JSON.stringify({
+      input: { question },
+      config: { configurable: { thread_id: sessionId } },
+    }),
     signal,
   });
   if (!response.ok) throw await failure(response);

@@ -11,7 +11,8 @@ const STOP = new Set(
 
 /** Words and numbers of a sentence worth finding in the passage (lower case). */
 function terms(sentence) {
-  const words = sentence.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}.\-:/]*[\p{L}\p{N}]|\p{N}/gu) || [];
+  const words =
+    sentence.toLowerCase().match(/[\p{L}\p{N}][\p{L}\p{N}.\-:/]*[\p{L}\p{N}]|\p{N}/gu) || [];
   return [...new Set(words.filter((w) => (w.length > 2 || /\d/.test(w)) && !STOP.has(w)))];
 }
 
@@ -61,12 +62,18 @@ export async function openPassage(citation, sentence, opener) {
         : null,
       h(
         "blockquote",
-        { class: "passage-text", "aria-label": "Passage text, words the answer used are highlighted" },
+        {
+          class: "passage-text",
+          "aria-label": "Passage text, words the answer used are highlighted",
+        },
         highlighted(passage.text, sentence),
       ),
     );
   } catch (error) {
-    fill(body, h("p", { class: "error", role: "alert" }, `Could not open the passage: ${error.message}`));
+    fill(
+      body,
+      h("p", { class: "error", role: "alert" }, `Could not open the passage: ${error.message}`),
+    );
   }
 }
 
