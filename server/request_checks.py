@@ -20,7 +20,7 @@ from fastapi import HTTPException, Request
 from core.settings import Settings
 from graph.sessions import InvalidSessionIdError, validate_session_id
 from server.ratelimit import RateDecision, client_ip, rate_limit_error
-from server.state import AppState, app_state
+from server.state import AppState, state_of
 
 log = logging.getLogger(__name__)
 
@@ -121,12 +121,12 @@ async def check_rate_limits(
 
 async def rate_limited(request: Request) -> None:
     """The rate limit as a route dependency, for routes without a session."""
-    await check_rate_limits(app_state(request), request)
+    await check_rate_limits(state_of(request.app), request)
 
 
 async def login_limited(request: Request) -> None:
     """The password-attempt limit, for the login route."""
-    state, ip = app_state(request), client_ip(request.scope)
+    state, ip = state_of(request.app), client_ip(request.scope)
     _refuse(state, ip, await state.limiter.check_login(ip))
 
 
@@ -152,7 +152,7 @@ async def check_rag_request(config: dict[str, Any], request: Request) -> dict[st
     """LangServe's per-request hook (invoke, batch, stream...): it keeps thread_id (declared by
     the runnable) and refuses a missing or malformed session, a bad question and a client over
     its rate limits."""
-    state = app_state(request)
+    state = state_of(request.app)
     try:
         body = await request.json()
     except ValueError as exc:

@@ -95,6 +95,10 @@ class AppState:
                 tracing.shutdown()
 
 
+# The dependencies below are ``async`` although they never wait: FastAPI runs a plain ``def``
+# dependency on its thread pool, a hop per request for nothing.
+
+
 def state_of(app: Starlette) -> AppState:
     """The state ``AppState.start`` left on the app (as ``app.state.rag``)."""
     state = getattr(app.state, "rag", None)
@@ -103,16 +107,16 @@ def state_of(app: Starlette) -> AppState:
     return state
 
 
-def app_state(request: Request) -> AppState:
+async def app_state(request: Request) -> AppState:
     return state_of(request.app)
 
 
 AppStateDep = Annotated[AppState, Depends(app_state)]
 
 
-def app_settings(state: AppStateDep) -> Settings:
+async def app_settings(state: AppStateDep) -> Settings:
     return state.settings
 
 
-def user_store(state: AppStateDep) -> UserStore:
+async def user_store(state: AppStateDep) -> UserStore:
     return state.users
