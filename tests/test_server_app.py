@@ -94,17 +94,21 @@ def test_stream_carries_tokens_and_the_answer_but_nothing_internal(
         assert secret not in text
 
 
-def test_stream_events_do_not_expose_prompts_or_context(
-    client: TestClient, llm: QueuedChatModel
+@pytest.mark.parametrize("endpoint", ["stream_events", "stream_log"])
+def test_event_and_log_streams_do_not_expose_prompts_or_context(
+    client: TestClient, llm: QueuedChatModel, endpoint: str
 ) -> None:
     llm.outcomes += ["Your CKA expires on 2027-08-14 [1]."]
-    body = {
+    body: dict[str, Any] = {
         "input": {"question": "When does my Kubernetes certification expire?"},
-        "config": {"configurable": {"thread_id": "events-1"}},
-        "version": "v2",
+        "config": {"configurable": {"thread_id": endpoint.replace("_", "-")}},
     }
-    response = client.post("/rag/stream_events", json=body, headers=HEADERS)
+    if endpoint == "stream_events":
+        body["version"] = "v2"
+    response = client.post(f"/rag/{endpoint}", json=body, headers=HEADERS)
     assert response.status_code == 200
+    if endpoint == "stream_log":  # the playground's stream carries the answer...
+        assert "Your CKA expires on 2027-08-14 [1]." in response.text
     for secret in ("<document", "Rules:", "expires: 2027-08-14", "search_query"):
         assert secret not in response.text
 

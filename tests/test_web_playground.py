@@ -1,5 +1,5 @@
 """LangServe's playground at /rag/playground/ opens without an error, with a fresh session id
-filled in and its Start button ready."""
+filled in, and answers."""
 
 from __future__ import annotations
 
@@ -25,5 +25,10 @@ def test_the_playground_opens_clean_with_a_session_id_and_answers(
     screenshot(page, "playground")
     expect(page.get_by_text("must be string")).to_have_count(0)
     expect(page.get_by_text("Validation Errors")).to_have_count(0)
-    expect(page.get_by_role("button", name="Start")).to_be_enabled()
+
+    web_app.answers("Your CKA expires on 2027-08-14 [1].")
+    page.get_by_label("Question").fill("When does my Kubernetes certification expire?")
+    page.get_by_role("button", name="Start").click()
+    expect(page.get_by_text("Your CKA expires on 2027-08-14 [1].").first).to_be_visible()
+    screenshot(page, "playground-answered")
     context.close()
