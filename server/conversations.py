@@ -71,6 +71,10 @@ class ConversationStore:
             )
         return str(rows[0][0]) if rows else None
 
+    def all_sessions(self) -> list[str]:
+        with self._db.transaction() as tx:
+            return [str(row[0]) for row in tx.execute("SELECT session_id FROM conversations")]
+
     def remove(self, session_id: str) -> None:
         with self._db.transaction() as tx:
             tx.execute("DELETE FROM conversations WHERE session_id = %s", (session_id,))

@@ -65,9 +65,9 @@ class AppState:
         try:
             observers = [MetricsObserver(metrics)]
             async with open_answerer(settings, services, tracing, observers) as answerer:
-                feedback = FeedbackStore(db)
+                feedback, conversations = FeedbackStore(db), ConversationStore(db)
                 retention = asyncio.create_task(
-                    keep_retention(settings, answerer.sessions, feedback)
+                    keep_retention(settings, answerer.sessions, feedback, conversations)
                 )
                 try:
                     yield cls(
@@ -79,7 +79,7 @@ class AppState:
                         users=UserStore(db),
                         feedback=feedback,
                         audit=AuditLog(db),
-                        conversations=ConversationStore(db),
+                        conversations=conversations,
                         metrics=metrics,
                         tracing=tracing,
                     )

@@ -9,8 +9,10 @@ from langgraph.checkpoint.base.id import uuid6
 from core.settings import Settings
 from graph.sessions import checkpoint_time, expire_idle_sessions, open_checkpointer
 from server.audit import AuditLog
+from server.conversations import ConversationStore
 from server.db import Database
 from server.feedback import FeedbackStore
+from server.retention import enforce_retention
 from tests.answering import ask_turns, fake_services
 from tests.fakes import queued
 
@@ -51,3 +53,20 @@ def test_the_audit_log_records_who_did_what_newest_first(service_db: Database) -
         ("root", "ingest", "cv.pdf, notes.md"),
     ]
     assert entries[1].detail == "2 indexed, 0 skipped" and entries[0].at.tzinfo is not None
+
+
+def test_conversation_list_entries_whose_session_is_gone_are_dropped(
+    settings: Settings, service_db: Database
+) -> None:
+    conversations = ConversationStore(service_db)
+    gone, kept = conversations.start("alice"), conversations.start("alice")
+    ask_turns(settings, fake_services(settings, queued("A [1].")), kept, ["What do I hold?"])
+
+    async def sweep() -> dict[str, int]:
+        async with open_checkpointer(settings) as sessions:
+            feedback = FeedbackStore(service_db)
+            return await enforce_retention(settings, sessions, feedback, conversations)
+
+    assert asyncio.run(sweep())["conversations"] == 1
+    assert [c.session_id for c in conversations.owned_by("alice")] == [kept]
+    assert gone not in conversations.all_sessions()
