@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -100,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main() -> None:
+    # PID 1 in its container: without a handler the kernel ignores SIGTERM and `stop` waits 10 s.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     port = int(os.environ.get("STUB_LLM_PORT", "8080"))
     ThreadingHTTPServer(("0.0.0.0", port), Handler).serve_forever()
 

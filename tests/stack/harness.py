@@ -1,0 +1,181 @@
+"""Driving the real stack: podman-compose up/down, each service's container, HTTPS through Caddy.
+
+The stack is infra/compose.yaml + infra/compose.test.yaml (local images, stub LLM), published on
+127.0.0.1 only, under its own project name so it never touches a user's stack. Every wait has a
+deadline; every subprocess has a timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+INFRA = ROOT / "infra"
+PROJECT = "ragstack"
+SAMPLES = "/opt/personal-rag/samples/corpus"  # baked into the image
+T = TypeVar("T")
+
+# Runs inside an API replica (its venv has httpx): one request to that replica, on its own port,
+# so a test can choose the replica. argv[1] = {"method", "path", "headers", "json", "files"}.
+DIRECT_CALL = """
+import json, sys, httpx
+req = json.loads(sys.argv[1])
+files = [("files", (n, c.encode(), "text/markdown")) for n, c in req.get("files", [])] or None
+r = httpx.request(req["method"], "http://127.0.0.1:8000" + req["path"], headers=req.get("headers"),
+                  json=req.get("json"), data=req.get("form"), files=files, timeout=60)
+print(json.dumps({"status": r.status_code, "body": r.text}))
+"""
+
+# Runs inside a replica: the session's messages, read through the service's own session store.
+HISTORY = """
+import json, sys
+from core.settings import Settings
+from graph.sessions import open_checkpointer
+with open_checkpointer(Settings.from_env()) as saver:
+    state = saver.get_tuple({"configurable": {"thread_id": sys.argv[1]}})
+messages = state.checkpoint["channel_values"].get("messages", []) if state else []
+print(json.dumps([str(m.content) for m in messages]))
+"""
+
+
+def run(args: list[str], timeout: float = 120, check: bool = True, **kw: Any) -> str:
+    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(args[:4])}… exited {result.returncode}: {result.stderr}")
+    return result.stdout
+
+
+def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 1) -> T:
+    """Poll ``probe`` until it returns something truthy; fail with ``what`` after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last: BaseException | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = probe()
+            if value:
+                return value
+        except Exception as exc:
+            last = exc
+        time.sleep(every)
+    raise TimeoutError(f"{what}: not within {timeout:.0f} s (last error: {last})")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    secrets_dir: Path
+    https_port: int = field(default_factory=free_port)
+    http_port: int = field(default_factory=free_port)
+    ca_file: Path | None = None
+
+    # ---- compose -----------------------------------------------------------------------------
+    @property
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "RAG_SECRETS_DIR": str(self.secrets_dir),
+            "RAG_BIND": "127.0.0.1",
+            "RAG_HTTPS_PORT": str(self.https_port),
+            "RAG_HTTP_PORT": str(self.http_port),
+            "RAG_DOMAIN": "localhost",
+        }
+
+    def compose(self, *args: str, timeout: float = 300) -> str:
+        command = [str(Path(sys.executable).parent / "podman-compose"), "-p", PROJECT]
+        command += ["-f", str(INFRA / "compose.yaml"), "-f", str(INFRA / "compose.test.yaml")]
+        return run([*command, *args], timeout=timeout, env=self.env)
+
+    def up(self) -> None:
+        self.compose("up", "-d", "--no-build")
+
+    def down(self) -> None:
+        self.compose("down", "-v", "-t", "10", timeout=300)
+
+    # ---- containers --------------------------------------------------------------------------
+    def container(self, service: str) -> str:
+        names = run(
+            [
+                "podman", "ps", "-a", "--format", "{{.Names}}",
+                "--filter", f"label=com.docker.compose.project={PROJECT}",
+                "--filter", f"label=com.docker.compose.service={service}",
+            ]
+        ).split()  # fmt: skip
+        if len(names) != 1:
+            raise LookupError(f"service {service}: containers {names}")
+        return names[0]
+
+    def containers(self) -> list[str]:
+        return run(
+            ["podman", "ps", "-a", "--format", "{{.Names}}", "--filter",
+             f"label=com.docker.compose.project={PROJECT}"]
+        ).split()  # fmt: skip
+
+    def inspect(self, service: str) -> dict[str, Any]:
+        data: list[dict[str, Any]] = json.loads(run(["podman", "inspect", self.container(service)]))
+        return data[0]
+
+    def exec(self, service: str, *argv: str, timeout: float = 120) -> str:
+        return run(["podman", "exec", self.container(service), *argv], timeout=timeout)
+
+    def crash(self, service: str) -> None:
+        """SIGKILL the container's PID 1 from the host, as a crash would. (`podman kill` counts as
+        a deliberate stop: podman 4.3 then does not apply the restart policy.)"""
+        os.kill(int(self.inspect(service)["State"]["Pid"]), 9)
+
+    def restarted(self, service: str, before: int) -> bool:
+        state = self.inspect(service)
+        return bool(state["State"]["Running"]) and int(state["RestartCount"]) > before
+
+    # ---- talking to the service --------------------------------------------------------------
+    def secret(self, name: str) -> str:
+        return (self.secrets_dir / name).read_text().strip()
+
+    @property
+    def api_key(self) -> str:
+        return self.secret("rag_api_keys").split(",")[0]
+
+    @property
+    def url(self) -> str:
+        return f"https://localhost:{self.https_port}"
+
+    def client(self, **kw: Any) -> httpx.Client:
+        """HTTPS through Caddy, trusting only Caddy's internal CA."""
+        assert self.ca_file is not None, "stack not ready"
+        context = ssl.create_default_context(cafile=str(self.ca_file))
+        headers = {"X-API-Key": self.api_key, **kw.pop("headers", {})}
+        return httpx.Client(base_url=self.url, verify=context, headers=headers, timeout=60, **kw)
+
+    def direct(self, service: str, method: str, path: str, **request: Any) -> tuple[int, Any]:
+        """One request straight to one replica (from inside it), bypassing Caddy."""
+        request.setdefault("headers", {"X-API-Key": self.api_key})
+        payload = json.dumps({"method": method, "path": path, **request})
+        out = json.loads(self.exec(service, "python3", "-c", DIRECT_CALL, payload))
+        try:
+            return out["status"], json.loads(out["body"])
+        except json.JSONDecodeError:
+            return out["status"], out["body"]
+
+    def history(self, service: str, session: str) -> list[str]:
+        messages: list[str] = json.loads(self.exec(service, "python3", "-c", HISTORY, session))
+        return messages
+
+
+def ask(question: str, session: str) -> dict[str, Any]:
+    return {"input": {"question": question}, "config": {"configurable": {"thread_id": session}}}
