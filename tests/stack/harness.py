@@ -160,7 +160,8 @@ class Stack:
         assert self.ca_file is not None, "stack not ready"
         context = ssl.create_default_context(cafile=str(self.ca_file))
         headers = {"X-API-Key": self.api_key, **kw.pop("headers", {})}
-        return httpx.Client(base_url=self.url, verify=context, headers=headers, timeout=60, **kw)
+        kw.setdefault("timeout", 60)
+        return httpx.Client(base_url=self.url, verify=context, headers=headers, **kw)
 
     def direct(self, service: str, method: str, path: str, **request: Any) -> tuple[int, Any]:
         """One request straight to one replica (from inside it), bypassing Caddy."""

@@ -134,9 +134,7 @@ def test_feedback_survives_a_postgres_restart(stack: Stack) -> None:
         "PGPASSWORD=$(cat /run/secrets/postgres_password) "
         f'psql -h 127.0.0.1 -U rag -d rag -tAc "{query}"'
     )
-    stored = wait_for(
-        "postgres back", lambda: stack.exec("postgres", "sh", "-c", psql).strip(), 60
-    )
+    stored = wait_for("postgres back", lambda: stack.exec("postgres", "sh", "-c", psql).strip(), 60)
     assert stored == "1"
     with stack.client() as client:
 

@@ -5,7 +5,10 @@ set -eu
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   pwfile=$(mktemp)
   cat "$POSTGRES_PASSWORD_FILE" > "$pwfile"
+  # UTF8 like the official image (its LANG is en_US.utf8); without a locale initdb picks
+  # SQL_ASCII, and psycopg then returns text columns as bytes.
   initdb --username="${POSTGRES_USER:-postgres}" --pwfile="$pwfile" --auth-local=trust \
+    --encoding=UTF8 --locale=C.UTF-8 \
     --auth-host=scram-sha-256 -D "$PGDATA" >/dev/null
   rm -f "$pwfile"
   echo "listen_addresses = '*'" >> "$PGDATA/postgresql.conf"
