@@ -54,7 +54,7 @@ def run(args: list[str], timeout: float = 120, check: bool = True, **kw: Any) ->
     result = subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:4])}… exited {result.returncode}: {result.stderr}")
-    return result.stdout
+    return str(result.stdout)
 
 
 def wait_for(what: str, probe: Callable[[], T | None], timeout: float, every: float = 1) -> T:

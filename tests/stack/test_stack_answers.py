@@ -107,10 +107,10 @@ def test_the_back_network_is_internal_with_no_route_off_its_bridge(stack: Stack)
     front = json.loads(run(["podman", "network", "inspect", network_named(stack, "front")]))[0]
     server = ThreadingHTTPServer((front["subnets"][0]["gateway"], 0), SimpleHTTPRequestHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    address, port = server.server_address[:2]
+    address, port = str(server.server_address[0]), int(server.server_address[1])
     try:
         stack.exec("caddy", "wget", "-q", "-O", "/dev/null", f"http://{address}:{port}/")
-        assert not connects(stack, "api-1", str(address), int(port))
+        assert not connects(stack, "api-1", address, port)
     finally:
         server.shutdown()
 
