@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INFRA = ROOT / "infra"
 PROJECT = "ragstack"
 SAMPLES = "/opt/personal-rag/samples/corpus"  # baked into the image
+CA_PATH = "/data/caddy/pki/authorities/local/root.crt"  # Caddy's internal root, in its volume
 T = TypeVar("T")
 
 # Runs inside an API replica (its venv has httpx): one request to that replica, on its own port,
@@ -37,6 +38,16 @@ r = httpx.request(req["method"], "http://127.0.0.1:8000" + req["path"], headers=
                   json=req.get("json"), data=req.get("form"), files=files, timeout=60)
 print(json.dumps({"status": r.status_code, "body": r.text}))
 """
+
+LIVE = "import urllib.request as u; u.urlopen('http://127.0.0.1:8000/health/live', timeout=2)"
+IMAGES = (
+    "localhost/personal-rag:test",
+    "localhost/personal-rag-caddy:test",
+    "localhost/personal-rag-chroma:test",
+    "localhost/rag-test/redis:8",
+    "localhost/rag-test/postgres:15",
+    "localhost/rag-test/stub-llm",
+)
 
 # Runs inside a replica: the session's messages, read through the service's own session store.
 HISTORY = """
@@ -108,6 +119,28 @@ class Stack:
     def down(self) -> None:
         self.compose("down", "-v", "-t", "10", timeout=300)
 
+    def start(self) -> dict[str, float]:
+        """From nothing to serving the sample corpus through Caddy; seconds for each step."""
+        self.down()  # leftovers of an interrupted run
+        started = time.monotonic()
+        self.up()
+        timings = {"compose_up_s": time.monotonic() - started}
+        for service in ("api-1", "api-2"):
+            wait_for(f"{service} live", lambda s=service: self.live(s), timeout=180)  # type: ignore[misc]
+        timings["replicas_live_s"] = time.monotonic() - started
+        pem = wait_for("Caddy's local CA", lambda: self.exec("caddy", "cat", CA_PATH), 60)
+        self.ca_file = self.secrets_dir / "caddy-root.crt"
+        self.ca_file.write_text(pem)
+        with self.client() as client:
+            wait_for("live through Caddy", lambda: client.get("/health/live").is_success, 60)
+            timings["https_live_s"] = time.monotonic() - started
+            ingest_started = time.monotonic()
+            self.exec("api-1", "rag", "ingest", SAMPLES, "--json", timeout=600)
+            timings["ingest_samples_s"] = time.monotonic() - ingest_started
+            wait_for("ready through Caddy", lambda: client.get("/health/ready").is_success, 60)
+        timings["ready_s"] = time.monotonic() - started
+        return timings
+
     # ---- containers --------------------------------------------------------------------------
     def container(self, service: str) -> str:
         names = run(
@@ -133,6 +166,10 @@ class Stack:
 
     def exec(self, service: str, *argv: str, timeout: float = 120) -> str:
         return run(["podman", "exec", self.container(service), *argv], timeout=timeout)
+
+    def live(self, service: str) -> bool:
+        self.exec(service, "python3", "-c", LIVE, timeout=10)
+        return True
 
     def crash(self, service: str) -> None:
         """SIGKILL the container's PID 1 from the host, as a crash would. (`podman kill` counts as
@@ -176,6 +213,17 @@ class Stack:
     def history(self, service: str, session: str) -> list[str]:
         messages: list[str] = json.loads(self.exec(service, "python3", "-c", HISTORY, session))
         return messages
+
+
+def new_stack(secrets_dir: Path) -> Stack:
+    """A stack with fresh secrets; a Groq key turns on the Groq provider and the guard's Prompt
+    Guard layer, both answered by the stub LLM."""
+    missing = [i for i in IMAGES if subprocess.run(["podman", "image", "exists", i]).returncode]
+    if missing:
+        raise RuntimeError(f"images missing (run infra/test/images.sh): {', '.join(missing)}")
+    run(["bash", str(INFRA / "secrets.sh"), str(secrets_dir)])
+    (secrets_dir / "groq_api_key").write_text("gsk_stub_key_for_the_stack_tests\n")
+    return Stack(secrets_dir)
 
 
 def ask(question: str, session: str) -> dict[str, Any]:
