@@ -28,13 +28,15 @@ SAMPLES = "/opt/personal-rag/samples/corpus"  # baked into the image
 CA_PATH = "/data/caddy/pki/authorities/local/root.crt"  # Caddy's internal root, in its volume
 T = TypeVar("T")
 
-# Runs inside an API replica (its venv has httpx): one request to that replica, on its own port,
-# so a test can choose the replica. argv[1] = {"method", "path", "headers", "json", "files"}.
+# Runs inside an API replica (its venv has httpx): one request to that replica on its own port, or
+# to `host` on the back network, so a test can choose the replica.
+# argv[1] = {"method", "path", "host"?, "headers"?, "json"?, "form"?, "files"?}.
 DIRECT_CALL = """
 import json, sys, httpx
 req = json.loads(sys.argv[1])
 files = [("files", (n, c.encode(), "text/markdown")) for n, c in req.get("files", [])] or None
-r = httpx.request(req["method"], "http://127.0.0.1:8000" + req["path"], headers=req.get("headers"),
+url = "http://" + req.get("host", "127.0.0.1") + ":8000" + req["path"]
+r = httpx.request(req["method"], url, headers=req.get("headers"),
                   json=req.get("json"), data=req.get("form"), files=files, timeout=60)
 print(json.dumps({"status": r.status_code, "body": r.text}))
 """

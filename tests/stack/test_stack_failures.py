@@ -7,6 +7,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -143,3 +144,29 @@ def test_feedback_survives_a_postgres_restart(stack: Stack) -> None:
             return client.post("/feedback", json=again).status_code == 201
 
         wait_for("feedback accepted after the restart", accepted, timeout=60, every=2)
+
+
+def test_stopping_a_replica_lets_its_in_flight_request_finish(stack: Stack) -> None:
+    """SIGTERM (podman stop) reaches uvicorn through tini; it drains before exiting."""
+    question = "When does my Kubernetes certification expire, tortoise?"  # the stub takes 4 s
+    answer: dict[str, Any] = {}
+
+    def slow_call() -> None:  # from api-1, so the client does not die with api-2
+        body = ask(question, f"drain-{uuid.uuid4().hex[:8]}")
+        answer["result"] = stack.direct("api-1", "POST", "/rag/invoke", host="api-2", json=body)
+
+    caller = threading.Thread(target=slow_call)
+    caller.start()
+    time.sleep(1.5)  # the request is now waiting on the LLM inside api-2
+    started = time.monotonic()
+    try:
+        run(["podman", "stop", "-t", "30", stack.container("api-2")], timeout=60)
+        stopped_after = time.monotonic() - started
+        caller.join(timeout=60)
+        status, body = answer["result"]
+        assert status == 200 and body["output"]["outcome"] == "answered", body
+        assert stopped_after < 25, stopped_after  # drained, not killed at the 30 s deadline
+        assert stack.inspect("api-2")["State"]["ExitCode"] == 0
+    finally:
+        run(["podman", "start", stack.container("api-2")])
+        wait_for("api-2 live again", lambda: stack.live("api-2"), timeout=120)

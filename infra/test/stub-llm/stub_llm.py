@@ -6,7 +6,9 @@ It answers ``POST /openai/v1/chat/completions``, streaming or not:
   runs for real and lets ordinary questions through;
 - any other model gets a short answer citing passage ``[1]``, which the graph keeps because the
   prompt always carries at least one passage when the LLM is called.
-``STUB_LLM_DELAY_MS`` slows every answer, so load tests have requests in flight.
+``STUB_LLM_DELAY_MS`` slows every answer, so load tests have requests in flight; a request whose
+text holds the word ``tortoise`` takes ``SLOW_S`` more (graceful-shutdown tests need one long one),
+except for Prompt Guard, which the guard time-boxes.
 Standard library only: it runs on the bare base image.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 ANSWER = "According to your documents, the answer is in the first passage [1]."
 GUARD_SCORE = "0.01"
 DELAY_S = int(os.environ.get("STUB_LLM_DELAY_MS", "0")) / 1000
+SLOW_S = 4.0
 
 
 def reply_for(body: dict[str, Any]) -> str:
@@ -71,9 +74,12 @@ class Handler(BaseHTTPRequestHandler):
             self._json(404, {"error": {"message": f"no route {self.path}"}})
             return
         length = int(self.headers.get("Content-Length", "0"))
-        body = json.loads(self.rfile.read(length) or b"{}")
-        time.sleep(DELAY_S)
+        raw = self.rfile.read(length)
+        body = json.loads(raw or b"{}")
         model, content = str(body.get("model", "stub")), reply_for(body)
+        # Never slow Prompt Guard: past its 2 s time box the guard fails closed and blocks.
+        slow = content != GUARD_SCORE and b"tortoise" in raw.lower()
+        time.sleep(DELAY_S + (SLOW_S if slow else 0))
         if body.get("stream"):
             self._stream(model, content)
         else:
