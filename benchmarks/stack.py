@@ -91,8 +91,7 @@ def image_sizes() -> dict[str, float]:
 def restart_seconds(stack: Stack) -> float:
     """A replica crash (SIGKILL) until it answers /health/live again, restarted by its policy."""
     before = int(stack.inspect("api-1")["RestartCount"])
-    started = time.monotonic()
-    stack.crash("api-1")
+    started = stack.crash("api-1")
     wait_for("api-1 restarted", lambda: stack.restarted("api-1", before), 60, every=0.2)
     wait_for("api-1 live", lambda: stack.live("api-1"), 120, every=0.2)
     return time.monotonic() - started

@@ -173,10 +173,11 @@ class Stack:
         self.exec(service, "python3", "-c", LIVE, timeout=10)
         return True
 
-    def crash(self, service: str) -> None:
-        """SIGKILL the container's PID 1 from the host, as a crash would. (`podman kill` counts as
-        a deliberate stop: podman 4.3 then does not apply the restart policy.)"""
+    def crash(self, service: str) -> float:
+        """SIGKILL the container's PID 1 from the host, as a crash would; returns when (monotonic).
+        (`podman kill` counts as a deliberate stop: podman 4.3 then does not restart it.)"""
         os.kill(int(self.inspect(service)["State"]["Pid"]), 9)
+        return time.monotonic()
 
     def restarted(self, service: str, before: int) -> bool:
         state = self.inspect(service)

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.stack
 CLIENTS = 20
 LOAD_S = 30
 KILL_AT_S = 8
+HANDOFF_S = 0.5
 QUESTIONS = (
     "When does my Kubernetes certification expire?",
     "What grade did I get in Databases?",
@@ -76,14 +77,19 @@ def test_killing_a_replica_under_load_fails_only_its_in_flight_requests(stack: S
     for thread in threads:
         thread.start()
     time.sleep(KILL_AT_S)
-    killed_at = time.monotonic()
-    stack.crash("api-1")
+    killed_at = stack.crash("api-1")
     for thread in threads:
         thread.join(timeout=LOAD_S + 60)
 
     failures = [o for o in outcomes if not o.ok]
-    in_flight = [o for o in failures if o.started <= killed_at + 0.5 and o.ended >= killed_at]
-    summary = f"{len(outcomes)} requests, {len(failures)} failed: {[o.detail for o in failures]}"
+    # In flight at the kill: sent before it and answered after it. Caddy hands a request to a
+    # replica a moment after the client sends it, so "before" allows HANDOFF_S; every client has
+    # at most one request in flight, and about half of them are on the killed replica.
+    in_flight = [o for o in failures if o.started <= killed_at + HANDOFF_S <= o.ended + HANDOFF_S]
+    summary = (
+        f"{len(outcomes)} requests, {len(failures)} failed "
+        f"{[(o.detail, round(o.started - killed_at, 2)) for o in failures]}"
+    )
     print(summary)
     assert len(outcomes) > CLIENTS * 10, summary  # the load really ran
     assert failures == in_flight, summary  # nothing failed but what was in flight at the kill
@@ -166,7 +172,8 @@ def test_stopping_a_replica_lets_its_in_flight_request_finish(stack: Stack) -> N
         status, body = answer["result"]
         assert status == 200 and body["output"]["outcome"] == "answered", body
         assert stopped_after < 25, stopped_after  # drained, not killed at the 30 s deadline
-        assert stack.inspect("api-2")["State"]["ExitCode"] == 0
+        # uvicorn re-raises SIGTERM once drained: 143 = SIGTERM; a SIGKILL at the deadline is 137.
+        assert stack.inspect("api-2")["State"]["ExitCode"] in (0, 143)
     finally:
         run(["podman", "start", stack.container("api-2")])
         wait_for("api-2 live again", lambda: stack.live("api-2"), timeout=120)
