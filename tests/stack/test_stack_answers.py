@@ -34,7 +34,7 @@ def test_a_question_over_https_gets_an_answer_with_citations(stack: Stack) -> No
     output = response.json()["output"]
     assert output["outcome"] == "answered", output
     assert "[1]" in output["answer"]
-    assert output["citations"] and output["citations"][0]["source"].startswith("/opt/personal-rag")
+    assert output["citations"] and output["citations"][0]["source"].endswith("certificates.yaml")
     assert "max-age" in response.headers["strict-transport-security"]
 
 
