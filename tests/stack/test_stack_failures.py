@@ -96,6 +96,8 @@ def test_killing_a_replica_under_load_fails_only_its_in_flight_requests(stack: S
     assert len(failures) <= CLIENTS, summary
 
     wait_for("api-1 restarted", lambda: stack.restarted("api-1", restarts), timeout=60)
+    wait_for("api-1 live", lambda: stack.live("api-1"), timeout=120)
+    stack.settle()
     with stack.client() as client:
 
         def rejoined() -> bool:
@@ -116,6 +118,7 @@ def test_a_redis_crash_loses_no_session(stack: Stack) -> None:
     restarts = int(stack.inspect("redis")["RestartCount"])
     stack.crash("redis")
     wait_for("redis restarted", lambda: stack.restarted("redis", restarts), timeout=60)
+    stack.settle()
     wait_for("session readable", lambda: stack.history("api-2", session), timeout=60)
     assert len(stack.history("api-2", session)) == 4
     with stack.client() as client:
@@ -136,6 +139,7 @@ def test_feedback_survives_a_postgres_restart(stack: Stack) -> None:
         )
         assert response.status_code == 201, response.text
     run(["podman", "restart", "-t", "30", stack.container("postgres")], timeout=90)
+    stack.settle()
     query = f"SELECT count(*) FROM feedback WHERE comment = '{comment}'"
     psql = (
         "PGPASSWORD=$(cat /run/secrets/postgres_password) "
@@ -176,3 +180,4 @@ def test_stopping_a_replica_lets_its_in_flight_request_finish(stack: Stack) -> N
     finally:
         run(["podman", "start", stack.container("api-2")])
         wait_for("api-2 live again", lambda: stack.live("api-2"), timeout=120)
+        stack.settle()
