@@ -9,7 +9,7 @@ export RAGAS_DO_NOT_TRACK := true
 export LANGGRAPH_CLI_NO_ANALYTICS := 1
 export LANGGRAPH_NO_VERSION_CHECK := true
 
-.PHONY: run test lint bench eval install system-packages clean
+.PHONY: run test lint bench eval install system-packages clean stack-up stack-down stack-test
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,26 @@ bench: install
 eval: install
 	$(BIN)/rag models pull
 	$(BIN)/rag eval --gate --out eval-out
+
+## The whole stack in containers (docs/deploy.md). COMPOSE: `docker compose` or `podman-compose`.
+COMPOSE ?= docker compose
+STACK := $(COMPOSE) -f infra/compose.yaml
+
+stack-up:
+	bash infra/secrets.sh
+	$(STACK) build
+	$(STACK) --profile setup run --rm models
+	$(STACK) up -d
+
+stack-down:
+	$(STACK) down
+
+## make stack-test: the stack from nothing with local images (infra/test/), tested with real containers
+stack-test: install
+	bash infra/test/host-setup.sh
+	$(BIN)/pip install -q podman-compose==1.6.0
+	bash infra/test/images.sh $(VENV)
+	$(BIN)/pytest -q -m stack tests/stack
 
 clean:
 	rm -rf $(VENV) .rag-data .pytest_cache .mypy_cache .ruff_cache
