@@ -55,11 +55,13 @@ IMAGES = (
 
 # Runs inside a replica: the session's messages, read through the service's own session store.
 HISTORY = """
-import json, sys
+import asyncio, json, sys
 from core.settings import Settings
 from graph.sessions import open_checkpointer
-with open_checkpointer(Settings.from_env()) as saver:
-    state = saver.get_tuple({"configurable": {"thread_id": sys.argv[1]}})
+async def history():
+    async with open_checkpointer(Settings.from_env()) as saver:
+        return await saver.aget_tuple({"configurable": {"thread_id": sys.argv[1]}})
+state = asyncio.run(history())
 messages = state.checkpoint["channel_values"].get("messages", []) if state else []
 print(json.dumps([str(m.content) for m in messages]))
 """
