@@ -2,9 +2,11 @@
 all go through ``Answerer.stream``.
 
 It yields the answer's tokens as ``generate`` produces them, then the one output shape
-(``graph.state.Answer``). The run's config is made here (session, tracing and metrics callbacks,
-trace metadata), never taken from a caller, so nothing inside the graph reaches a caller's
-callbacks: node inputs, retrieved passages and prompts stay internal.
+(``graph.state.Answer``). When an LLM provider fails mid-reply and the next one answers from the
+start, it yields ``RESTART`` first: the tokens before it were a reply that was abandoned.
+The run's config is made here (session, tracing and metrics callbacks, trace metadata), never
+taken from a caller, so nothing inside the graph reaches a caller's callbacks: node inputs,
+retrieved passages and prompts stay internal.
 """
 
 from __future__ import annotations
@@ -29,9 +31,17 @@ from graph.state import Answer, to_answer
 from observability.tracing import Tracing
 
 
-def answer_token(payload: Any) -> str | None:
-    """The answer text in a ``messages`` stream event, or None for anything else (rewrite's
-    tokens, tool chunks, empty deltas)."""
+@dataclass(frozen=True)
+class Restart:
+    """The tokens streamed so far are void: their LLM call failed and another one answers."""
+
+
+RESTART = Restart()
+
+
+def answer_token(payload: Any) -> tuple[str, str | None] | None:
+    """The answer text in a ``messages`` stream event and the id of the LLM call streaming it,
+    or None for anything else (rewrite's tokens, tool chunks, empty deltas)."""
     chunk, meta = payload
     if (
         isinstance(chunk, AIMessageChunk)
@@ -39,7 +49,7 @@ def answer_token(payload: Any) -> str | None:
         and isinstance(chunk.content, str)
         and chunk.content
     ):
-        return chunk.content
+        return chunk.content, chunk.id
     return None
 
 
@@ -73,9 +83,10 @@ class Answerer:
         *,
         user: str | None = None,
         trace_id: str | None = None,
-    ) -> AsyncIterator[str | Answer]:
+    ) -> AsyncIterator[str | Restart | Answer]:
         """Answer tokens (``str``) while they are generated, then the ``Answer``."""
         values: dict[str, Any] = {}
+        call: str | None = None  # the LLM call whose tokens are being streamed
         async for mode, payload in self.graph.astream(
             {"question": question},
             self.run_config(session_id, user, trace_id),
@@ -83,8 +94,14 @@ class Answerer:
             stream_mode=["messages", "values"],
         ):
             if mode == "messages":
-                token = answer_token(payload)
-                if token:
+                found = answer_token(payload)
+                if found:
+                    token, streaming = found
+                    # Each LLM call streams under its own message id: a new one means the
+                    # provider chain moved on from a reply that broke off.
+                    if call is not None and streaming != call:
+                        yield RESTART
+                    call = streaming
                     yield token
             else:
                 values = cast(dict[str, Any], payload)
@@ -93,7 +110,7 @@ class Answerer:
     async def ask(self, question: str, session_id: str, **run: Any) -> Answer:
         answer: Answer | None = None
         async for event in self.stream(question, session_id, **run):
-            if not isinstance(event, str):
+            if isinstance(event, dict):
                 answer = event
         assert answer is not None  # stream always ends with the answer
         return answer

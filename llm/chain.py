@@ -10,6 +10,10 @@ closes the HTTP stream to Groq, so work the caller gave up on does not go on hol
 The wait for a first token is bounded by the provider itself (the prompt being read; Groq's
 ``RAG_LLM_TIMEOUT_S``). A spent deadline is the caller's budget, not the provider's fault: it does
 not count against the breaker.
+
+A remote provider also has a timeout of its own for the whole reply: a server that drips tokens
+just faster than the HTTP read timeout would otherwise hold a request for minutes. Running out of
+it is the provider's fault: it counts against the breaker and the next provider is tried.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class DeadlineExceededError(TimeoutError):
     """The caller's time box ran out before the reply was complete."""
 
 
+class ReplyTimeoutError(TimeoutError):
+    """The provider did not complete its reply within its own ``timeout_s``."""
+
+
 @dataclass
 class Provider:
     name: str
@@ -43,6 +51,7 @@ class Provider:
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     # llama.cpp contexts are not thread-safe: one generation at a time per local model.
     serialize: bool = False
+    timeout_s: float | None = None  # for the whole reply; None: bounded by max_tokens alone
     _model: BaseChatModel | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,14 +73,20 @@ class Provider:
 
     def _generate(self, messages: Sequence[BaseMessage], deadline: float | None) -> AIMessage:
         reply: AIMessageChunk | None = None
+        timeout_at = None if self.timeout_s is None else time.monotonic() + self.timeout_s
         stream = self.model().stream(list(messages))
         try:
             for chunk in stream:
                 if not isinstance(chunk, AIMessageChunk):
                     raise TypeError(f"{self.name} streamed {type(chunk).__name__}")
                 reply = chunk if reply is None else reply + chunk
-                if deadline is not None and time.monotonic() > deadline:
+                now = time.monotonic()
+                if deadline is not None and now > deadline:
                     raise DeadlineExceededError(f"{self.name}: reply cut off by the time box")
+                if timeout_at is not None and now > timeout_at:
+                    raise ReplyTimeoutError(
+                        f"{self.name}: reply not complete within {self.timeout_s:g} s"
+                    )
         finally:
             close = getattr(stream, "close", None)  # a generator: closing stops the generation
             if close is not None:

@@ -2,8 +2,10 @@
 
 Clients send ``{"question"}`` with ``config.configurable.thread_id`` as the session and get back
 the ``Answer`` shape (``graph.state``); ``/stream`` yields ``{"token"}`` chunks and then that final
-object. Questions go through ``Answerer.stream``, which runs the graph with a config of its own
-making, so ``/stream_events`` cannot expose node inputs, retrieved context or prompts.
+object, with a ``{"restart": true}`` chunk when the LLM failed mid-reply and another one starts
+over (the tokens before it are void). Questions go through ``Answerer.stream``, which runs the
+graph with a config of its own making, so ``/stream_events`` cannot expose node inputs, retrieved
+context or prompts.
 
 In front of the graph sits the response cache: a hit is answered without running the graph and
 still recorded in the session's conversation.
@@ -22,6 +24,7 @@ from langserve import add_routes
 from langserve.server import EndpointName
 from pydantic import ConfigDict
 
+from graph.answerer import Restart
 from graph.state import Answer, InputState
 from server.auth import require_client
 from server.cache import cache_key
@@ -103,6 +106,9 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         ):
             if isinstance(event, str):
                 yield {"token": event}
+                continue
+            if isinstance(event, Restart):
+                yield {"restart": True}
                 continue
             if event["outcome"] in CACHEABLE:
                 await state.cache.set(key, event)

@@ -8,7 +8,7 @@ import pytest
 
 from core.settings import Settings
 
-pytest_plugins = ["tests.pg"]
+pytest_plugins = ["tests.pg", "tests.reliability"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "samples" / "corpus"

@@ -110,3 +110,21 @@ def test_a_caller_waiting_for_a_busy_local_model_gives_up_at_its_deadline() -> N
     assert time.monotonic() - started < 0.5
     first.join()
     assert len(slow.calls) == 1  # the second call never reached the model
+
+
+def test_a_provider_past_its_own_timeout_counts_as_failed_and_the_next_one_answers() -> None:
+    dripping = queued(SLOW_REPLY, token_delay_s=0.05)  # 2 s to finish, past its 0.2 s timeout
+    chain = ProviderChain(
+        [
+            Provider(
+                "groq/x", lambda: dripping, CircuitBreaker(failure_threshold=1), timeout_s=0.2
+            ),
+            Provider("local/y", lambda: queued("from the local model")),
+        ]
+    )
+    started = time.monotonic()
+    reply, name = chain.invoke([])
+    assert (reply.content, name) == ("from the local model", "local/y")
+    assert time.monotonic() - started < 0.5
+    assert dripping.abandoned == [SLOW_REPLY]
+    assert chain.states()["groq/x"] is BreakerState.OPEN  # the provider's fault, unlike a deadline
