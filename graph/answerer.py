@@ -26,7 +26,7 @@ from graph.builder import Graph, compile_graph
 from graph.context import Context
 from graph.node_names import ANSWER_NODES, Node
 from graph.services import Services
-from graph.sessions import open_checkpointer, validate_session_id
+from graph.sessions import open_checkpointer, store_errors, validate_session_id
 from graph.state import Answer, to_answer
 from observability.tracing import Tracing
 
@@ -84,27 +84,31 @@ class Answerer:
         user: str | None = None,
         trace_id: str | None = None,
     ) -> AsyncIterator[str | Restart | Answer]:
-        """Answer tokens (``str``) while they are generated, then the ``Answer``."""
+        """Answer tokens (``str``) while they are generated, then the ``Answer``.
+
+        ``SessionStoreUnavailableError`` when the session store fails, before or during the run.
+        """
         values: dict[str, Any] = {}
         call: str | None = None  # the LLM call whose tokens are being streamed
-        async for mode, payload in self.graph.astream(
-            {"question": question},
-            self.run_config(session_id, user, trace_id),
-            context=self.context,
-            stream_mode=["messages", "values"],
-        ):
-            if mode == "messages":
-                found = answer_token(payload)
-                if found:
-                    token, streaming = found
-                    # Each LLM call streams under its own message id: a new one means the
-                    # provider chain moved on from a reply that broke off.
-                    if call is not None and streaming != call:
-                        yield RESTART
-                    call = streaming
-                    yield token
-            else:
-                values = cast(dict[str, Any], payload)
+        with store_errors():
+            async for mode, payload in self.graph.astream(
+                {"question": question},
+                self.run_config(session_id, user, trace_id),
+                context=self.context,
+                stream_mode=["messages", "values"],
+            ):
+                if mode == "messages":
+                    found = answer_token(payload)
+                    if found:
+                        token, streaming = found
+                        # Each LLM call streams under its own message id: a new one means the
+                        # provider chain moved on from a reply that broke off.
+                        if call is not None and streaming != call:
+                            yield RESTART
+                        call = streaming
+                        yield token
+                else:
+                    values = cast(dict[str, Any], payload)
         yield to_answer(values)
 
     async def ask(self, question: str, session_id: str, **run: Any) -> Answer:
@@ -117,7 +121,8 @@ class Answerer:
 
     async def state(self, session_id: str) -> dict[str, Any]:
         """The session's last state: the conversation and the last turn's fields."""
-        snapshot = await self.graph.aget_state(session_config(session_id))
+        with store_errors():
+            snapshot = await self.graph.aget_state(session_config(session_id))
         return dict(snapshot.values) if snapshot else {}
 
     async def conversation(self, session_id: str) -> list[str]:
@@ -129,15 +134,17 @@ class Answerer:
         """A turn answered without running the graph (a cached answer) still joins the session."""
         turn = {"question": question, **answer}
         messages = [HumanMessage(question), AIMessage(answer["answer"])]
-        await self.graph.aupdate_state(
-            session_config(session_id), {**turn, "messages": messages}, as_node=Node.GENERATE
-        )
+        with store_errors():
+            await self.graph.aupdate_state(
+                session_config(session_id), {**turn, "messages": messages}, as_node=Node.GENERATE
+            )
 
     async def forget(self, session_id: str) -> None:
         """Delete the session's whole conversation from the session store."""
         checkpointer = self.graph.checkpointer
         if isinstance(checkpointer, BaseCheckpointSaver):
-            await checkpointer.adelete_thread(validate_session_id(session_id))
+            with store_errors():
+                await checkpointer.adelete_thread(validate_session_id(session_id))
 
 
 @asynccontextmanager

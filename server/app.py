@@ -15,11 +15,12 @@ from fastapi.exceptions import RequestValidationError
 
 from core.settings import Settings
 from graph.services import Services
+from graph.sessions import SessionStoreUnavailableError
 from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
 from server import api_routes, auth, health
 from server.auth import check_startup_security
-from server.errors import validation_error
+from server.errors import dependency_unavailable, validation_error
 from server.limits import BodyLimits
 from server.openapi import document_errors
 from server.rag_routes import mount_rag
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(
+        SessionStoreUnavailableError, dependency_unavailable("session store")
+    )
     document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate limit: slows password guessing.

@@ -87,7 +87,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         question = input["question"].strip()  # as the guard node would
         configurable = (config or {}).get("configurable", {})
         session_id = configurable["thread_id"]
-        conversation = await state.answerer.conversation(session_id)
+        conversation = configurable["conversation"]  # read by check_rag_request
         corpus_version = state.services.retriever.corpus.version
         prompt_version = state.answerer.context.prompt_version
         key = cache_key(question, conversation, prompt_version, corpus_version)

@@ -15,15 +15,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from core.settings import Settings
 from graph.answerer import Answerer, open_answerer
 from graph.services import Services
+from graph.sessions import redis_client
 from observability.graph_metrics import MetricsObserver
 from observability.metrics import Metrics
 from observability.tracing import Tracing
+from server import cache
 from server.cache import ResponseCache
 from server.db import open_database
 from server.feedback import FeedbackStore
@@ -54,7 +55,15 @@ class AppState:
         db = open_database(settings)
         migrate(db)
         tracing = Tracing.from_settings(settings)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        redis = (
+            redis_client(
+                settings.redis_url,
+                max_connections=cache.REDIS_CONNECTIONS,
+                timeout_s=cache.REDIS_TIMEOUT_S,
+            )
+            if settings.redis_url
+            else None
+        )
         limiter = RateLimiter.from_settings(settings)
         try:
             observers = [MetricsObserver(metrics)]

@@ -7,9 +7,11 @@ the service against them, injects its fault and fills in its row of the Reliabil
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -21,6 +23,17 @@ from tests.servers import serving
 
 KEY = "adversity-key-0123456789abcdef"
 HEADERS = {"X-API-Key": KEY}
+
+# Questions the sample corpus answers; a conversation asks them in turn (follow-ups after the
+# first, so the rewrite runs too).
+QUESTIONS = (
+    "When does my Kubernetes certification expire?",
+    "What grade did I get in Operating Systems?",
+    "Where did I do my master's degree?",
+    "What is my current job title?",
+    "Which certificate did Red Hat issue?",
+    "What is my cumulative GPA?",
+)
 
 
 def service_settings(sample: Settings, **overrides: Any) -> Settings:
@@ -62,6 +75,13 @@ def answer_of(response: httpx.Response) -> dict[str, Any]:
     return output
 
 
+def warm(http: httpx.Client) -> None:
+    """One question first: the first request loads the models, which on a busy 2-core machine
+    takes seconds that would otherwise count against a fault's time bounds."""
+    response = ask(http, QUESTIONS[0], f"warm-{time.monotonic_ns()}")
+    assert response.status_code == 200, response.text
+
+
 def timed(call: Any, *args: Any) -> tuple[Any, float]:
     started = time.monotonic()
     result = call(*args)
@@ -71,3 +91,87 @@ def timed(call: Any, *args: Any) -> tuple[Any, float]:
 def unavailable(response: httpx.Response) -> bool:
     """The documented refusal of a request whose dependency is down."""
     return response.status_code == 503 and int(response.headers.get("Retry-After", "0")) > 0
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One question sent during a run of conversations, and what came back."""
+
+    session: str
+    question: str
+    started: float  # time.monotonic()
+    seconds: float
+    status: int | None  # None: no response at all (refused, reset, timed out)
+    error: str = ""  # the exception's type when there was no response
+    outcome: str = ""  # the Answer's outcome for a 200
+    retry_after: int = 0
+
+    @property
+    def answered(self) -> bool:
+        return self.status == 200 and self.outcome in ("answered", "no_answer")
+
+    @property
+    def refused(self) -> bool:
+        """Refused as documented for a dependency that is down."""
+        return self.status == 503 and self.retry_after > 0
+
+
+async def _converse(
+    client: httpx.AsyncClient, worker: int, deadline: float, turns: int, out: list[Turn]
+) -> None:
+    conversation = 0
+    while time.monotonic() < deadline:
+        conversation += 1
+        session = f"w{worker}-c{conversation}-{time.monotonic_ns()}"
+        for n in range(turns):
+            if time.monotonic() >= deadline:
+                return
+            text = QUESTIONS[(worker + n) % len(QUESTIONS)]
+            started = time.monotonic()
+            try:
+                response = await client.post("/rag/invoke", json=question(text, session))
+            except httpx.HTTPError as exc:
+                out.append(
+                    Turn(
+                        session, text, started, time.monotonic() - started, None, type(exc).__name__
+                    )
+                )
+                await asyncio.sleep(0.2)  # the server is gone: don't spin
+                continue
+            answer = answer_of(response)
+            out.append(
+                Turn(
+                    session,
+                    text,
+                    started,
+                    time.monotonic() - started,
+                    response.status_code,
+                    outcome=answer.get("outcome", ""),
+                    retry_after=int(response.headers.get("Retry-After", "0")),
+                )
+            )
+            if response.status_code == 503:
+                await asyncio.sleep(0.2)
+
+
+def converse(
+    base: str, workers: int, seconds: float, *, turns: int = 5, timeout_s: float = 60
+) -> list[Turn]:
+    """``workers`` clients, each holding conversations of ``turns`` questions (then a new
+    session) against the service at ``base`` for ``seconds``; every question sent, in order.
+
+    Runs its own event loop: call it from a thread to inject faults meanwhile."""
+    out: list[Turn] = []
+
+    async def run() -> None:
+        deadline = time.monotonic() + seconds
+        limits = httpx.Limits(max_connections=workers, max_keepalive_connections=workers)
+        async with httpx.AsyncClient(
+            base_url=base, headers=HEADERS, timeout=timeout_s, limits=limits
+        ) as client:
+            await asyncio.gather(
+                *(_converse(client, w, deadline, turns, out) for w in range(workers))
+            )
+
+    asyncio.run(run())
+    return out
