@@ -122,7 +122,9 @@ async def ingest_files(
     return report.to_dict()
 
 
-@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+@router.delete(
+    "/sessions/{session_id}", status_code=204, tags=["sessions"], responses=error_responses(503)
+)
 async def delete_session(
     session_id: str,
     state: AppStateDep,
@@ -132,13 +134,14 @@ async def delete_session(
     await state.answerer.forget(check_session_id(session_id))
 
 
-@router.post("/feedback", status_code=201, tags=["feedback"])
+@router.post("/feedback", status_code=201, tags=["feedback"], responses=error_responses(503))
 async def add_feedback(
     body: FeedbackIn,
     state: AppStateDep,
     principal: Annotated[Principal, Depends(require_client)],
 ) -> dict[str, Any]:
-    """Score an answer (1 = helpful, 0 = not) by its run id and/or session."""
+    """Score an answer (1 = helpful, 0 = not) by its run id and/or session. 201 means it is
+    stored; 503 (database down) means it is not: send it again after Retry-After."""
     feedback_id = await run_in_threadpool(
         lambda: state.feedback.add(
             run_id=body.run_id,

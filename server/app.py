@@ -20,6 +20,7 @@ from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
 from server import api_routes, auth, health
 from server.auth import check_startup_security
+from server.db import DatabaseUnavailableError
 from server.errors import dependency_unavailable, validation_error
 from server.limits import BodyLimits
 from server.openapi import document_errors
@@ -49,9 +50,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
-    app.add_exception_handler(
-        SessionStoreUnavailableError, dependency_unavailable("session store")
-    )
+    app.add_exception_handler(SessionStoreUnavailableError, dependency_unavailable("session store"))
+    app.add_exception_handler(DatabaseUnavailableError, dependency_unavailable("database"))
     document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate limit: slows password guessing.

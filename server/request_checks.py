@@ -157,7 +157,5 @@ async def check_rag_request(config: dict[str, Any], request: Request) -> dict[st
     if principal is not None:
         configurable["principal"] = principal.name
     if "thread_id" in configurable:
-        configurable["conversation"] = await state.answerer.conversation(
-            configurable["thread_id"]
-        )
+        configurable["conversation"] = await state.answerer.conversation(configurable["thread_id"])
     return config
