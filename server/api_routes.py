@@ -72,7 +72,7 @@ class FeedbackIn(BaseModel):
         return self
 
 
-@router.post("/retrieve", tags=["knowledge"])
+@router.post("/retrieve", tags=["knowledge"], responses=error_responses(503))
 async def retrieve(
     body: RetrieveIn,
     state: AppStateDep,

@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from core.settings import Settings
 from graph.services import Services
 from graph.sessions import SessionStoreUnavailableError
+from knowledge.retriever import SearchUnavailableError
 from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
 from server import api_routes, auth, health
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(SessionStoreUnavailableError, dependency_unavailable("session store"))
     app.add_exception_handler(DatabaseUnavailableError, dependency_unavailable("database"))
+    app.add_exception_handler(SearchUnavailableError, dependency_unavailable("search index"))
     document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate limit: slows password guessing.

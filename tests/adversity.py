@@ -82,9 +82,9 @@ def warm(http: httpx.Client) -> None:
     assert response.status_code == 200, response.text
 
 
-def timed(call: Any, *args: Any) -> tuple[Any, float]:
+def timed(call: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     started = time.monotonic()
-    result = call(*args)
+    result = call(*args, **kwargs)
     return result, time.monotonic() - started
 
 
