@@ -10,7 +10,6 @@ and answers come back without restarting the service.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
