@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from core.settings import Settings
 from graph.sessions import validate_session_id
-from knowledge.ingest import ingest
+from knowledge.ingest import StorageFullError, ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
 from server.errors import error_responses
@@ -98,7 +99,7 @@ def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str
     return name
 
 
-@router.post("/ingest", tags=["knowledge"], responses=error_responses(403, 415))
+@router.post("/ingest", tags=["knowledge"], responses=error_responses(403, 415, 507))
 async def ingest_files(
     files: list[UploadFile],
     state: AppStateDep,
@@ -115,7 +116,13 @@ async def ingest_files(
     paths = []
     for name, content in checked:  # only once every file passed its checks
         path = uploads / name
-        path.write_bytes(content)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            path.unlink(missing_ok=True)  # no half-written upload for a later ingest to pick up
+            raise StorageFullError(f"no space to store the upload {name}") from exc
         paths.append(path)
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, paths, settings, embeddings)

@@ -16,13 +16,14 @@ from fastapi.exceptions import RequestValidationError
 from core.settings import Settings
 from graph.services import Services
 from graph.sessions import SessionStoreUnavailableError
+from knowledge.ingest import StorageFullError
 from knowledge.retriever import SearchUnavailableError
 from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
 from server import api_routes, auth, health
 from server.auth import check_startup_security
 from server.db import DatabaseUnavailableError
-from server.errors import dependency_unavailable, validation_error
+from server.errors import dependency_unavailable, storage_full, validation_error
 from server.limits import BodyLimits
 from server.openapi import document_errors
 from server.rag_routes import mount_rag
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.add_exception_handler(SessionStoreUnavailableError, dependency_unavailable("session store"))
     app.add_exception_handler(DatabaseUnavailableError, dependency_unavailable("database"))
     app.add_exception_handler(SearchUnavailableError, dependency_unavailable("search index"))
+    app.add_exception_handler(StorageFullError, storage_full)
     document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate limit: slows password guessing.

@@ -32,6 +32,7 @@ REASONS = {
     422: "The request is invalid; the detail says how.",
     429: "Rate limit exceeded; retry after Retry-After seconds.",
     503: "A dependency is unavailable; retry after Retry-After seconds.",
+    507: "The server's data folder is full; nothing was changed.",
 }
 
 
@@ -75,3 +76,12 @@ def dependency_unavailable(what: str) -> Callable[[Request, Exception], Awaitabl
         )
 
     return handler
+
+
+async def storage_full(request: Request, exc: Exception) -> JSONResponse:
+    """507 for an ingest the disk has no room for (the path stays in the log, not the reply)."""
+    log.error("%s %s: %s", request.method, request.url.path, exc)
+    return JSONResponse(
+        {"detail": "the server's data folder is full: nothing was ingested; free space first"},
+        status_code=507,
+    )
