@@ -24,6 +24,8 @@ from tests.servers import serving
 KEY = "adversity-key-0123456789abcdef"
 HEADERS = {"X-API-Key": KEY}
 
+FEEDBACK = "(feedback)"
+
 # Questions the sample corpus answers; a conversation asks them in turn (follow-ups after the
 # first, so the rewrite runs too).
 QUESTIONS = (
@@ -75,6 +77,19 @@ def answer_of(response: httpx.Response) -> dict[str, Any]:
     return output
 
 
+def wait_ready(http: httpx.Client, within_s: float) -> float:
+    """Seconds until ``/health/ready`` says 200 (fails after ``within_s``)."""
+    started = time.monotonic()
+    while time.monotonic() - started < within_s:
+        try:
+            if http.get("/health/ready").status_code == 200:
+                return time.monotonic() - started
+        except httpx.TransportError:
+            pass  # not listening yet
+        time.sleep(0.2)
+    raise AssertionError(f"not ready within {within_s:g} s")
+
+
 def warm(http: httpx.Client) -> None:
     """One question first: the first request loads the models, which on a busy 2-core machine
     takes seconds that would otherwise count against a fault's time bounds."""
@@ -95,10 +110,10 @@ def unavailable(response: httpx.Response) -> bool:
 
 @dataclass(frozen=True)
 class Turn:
-    """One question sent during a run of conversations, and what came back."""
+    """One request sent during a run of conversations, and what came back."""
 
     session: str
-    question: str
+    question: str  # FEEDBACK for the score that ends a conversation
     started: float  # time.monotonic()
     seconds: float
     status: int | None  # None: no response at all (refused, reset, timed out)
@@ -111,13 +126,45 @@ class Turn:
         return self.status == 200 and self.outcome in ("answered", "no_answer")
 
     @property
+    def ok(self) -> bool:
+        """Answered, or (feedback) stored."""
+        return self.answered or (self.question == FEEDBACK and self.status == 201)
+
+    @property
     def refused(self) -> bool:
         """Refused as documented for a dependency that is down."""
         return self.status == 503 and self.retry_after > 0
 
 
+async def _send(
+    client: httpx.AsyncClient, session: str, text: str, path: str, body: dict[str, Any]
+) -> Turn:
+    started = time.monotonic()
+    try:
+        response = await client.post(path, json=body)
+    except httpx.HTTPError as exc:
+        await asyncio.sleep(0.2)  # the server is gone: don't spin
+        return Turn(session, text, started, time.monotonic() - started, None, type(exc).__name__)
+    if response.status_code == 503:
+        await asyncio.sleep(0.2)
+    return Turn(
+        session,
+        text,
+        started,
+        time.monotonic() - started,
+        response.status_code,
+        outcome=answer_of(response).get("outcome", "") if path == "/rag/invoke" else "",
+        retry_after=int(response.headers.get("Retry-After", "0")),
+    )
+
+
 async def _converse(
-    client: httpx.AsyncClient, worker: int, deadline: float, turns: int, out: list[Turn]
+    client: httpx.AsyncClient,
+    worker: int,
+    deadline: float,
+    turns: int,
+    feedback: bool,
+    out: list[Turn],
 ) -> None:
     conversation = 0
     while time.monotonic() < deadline:
@@ -127,38 +174,26 @@ async def _converse(
             if time.monotonic() >= deadline:
                 return
             text = QUESTIONS[(worker + n) % len(QUESTIONS)]
-            started = time.monotonic()
-            try:
-                response = await client.post("/rag/invoke", json=question(text, session))
-            except httpx.HTTPError as exc:
-                out.append(
-                    Turn(
-                        session, text, started, time.monotonic() - started, None, type(exc).__name__
-                    )
-                )
-                await asyncio.sleep(0.2)  # the server is gone: don't spin
-                continue
-            answer = answer_of(response)
-            out.append(
-                Turn(
-                    session,
-                    text,
-                    started,
-                    time.monotonic() - started,
-                    response.status_code,
-                    outcome=answer.get("outcome", ""),
-                    retry_after=int(response.headers.get("Retry-After", "0")),
-                )
-            )
-            if response.status_code == 503:
-                await asyncio.sleep(0.2)
+            if n == 0:  # a first question of its own: no conversation is a cache hit
+                text = f"{text} (conversation {session})"
+            out.append(await _send(client, session, text, "/rag/invoke", question(text, session)))
+        if feedback and time.monotonic() < deadline:
+            body = {"session_id": session, "score": 1, "comment": "helpful"}
+            out.append(await _send(client, session, FEEDBACK, "/feedback", body))
 
 
 def converse(
-    base: str, workers: int, seconds: float, *, turns: int = 5, timeout_s: float = 60
+    base: str,
+    workers: int,
+    seconds: float,
+    *,
+    turns: int = 5,
+    feedback: bool = False,
+    timeout_s: float = 60,
 ) -> list[Turn]:
-    """``workers`` clients, each holding conversations of ``turns`` questions (then a new
-    session) against the service at ``base`` for ``seconds``; every question sent, in order.
+    """``workers`` clients, each holding conversations of ``turns`` questions (then, with
+    ``feedback``, a score for the conversation; then a new session) against the service at
+    ``base`` for ``seconds``; every request sent, in order.
 
     Runs its own event loop: call it from a thread to inject faults meanwhile."""
     out: list[Turn] = []
@@ -170,7 +205,7 @@ def converse(
             base_url=base, headers=HEADERS, timeout=timeout_s, limits=limits
         ) as client:
             await asyncio.gather(
-                *(_converse(client, w, deadline, turns, out) for w in range(workers))
+                *(_converse(client, w, deadline, turns, feedback, out) for w in range(workers))
             )
 
     asyncio.run(run())

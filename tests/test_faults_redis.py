@@ -13,7 +13,6 @@ import threading
 import time
 from typing import Any
 
-import httpx
 import pytest
 
 from core.settings import Settings
@@ -28,6 +27,7 @@ from tests.adversity import (
     service_settings,
     timed,
     unavailable,
+    wait_ready,
     warm,
 )
 from tests.answering import fake_services
@@ -68,15 +68,6 @@ def in_background(base: str, seconds: float, turns: list[Turn]) -> threading.Thr
     thread = threading.Thread(target=run)
     thread.start()
     return thread
-
-
-def wait_ready(http: httpx.Client, within_s: float) -> float:
-    started = time.monotonic()
-    while time.monotonic() - started < within_s:
-        if http.get("/health/ready").status_code == 200:
-            return time.monotonic() - started
-        time.sleep(0.2)
-    raise AssertionError(f"not ready {within_s} s after the restart")
 
 
 def tally(row: Row, turns: list[Turn]) -> list[Turn]:
