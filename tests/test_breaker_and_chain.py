@@ -128,3 +128,24 @@ def test_a_provider_past_its_own_timeout_counts_as_failed_and_the_next_one_answe
     assert time.monotonic() - started < 0.5
     assert dripping.abandoned == [SLOW_REPLY]
     assert chain.states()["groq/x"] is BreakerState.OPEN  # the provider's fault, unlike a deadline
+
+
+def test_a_remote_providers_first_byte_wait_ends_with_the_callers_time_box(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from langchain_groq import ChatGroq
+
+    from tests.groq_stub import GroqStub
+    from tests.servers import serving
+
+    stub = GroqStub(delay_s=2.0)  # answers only after 2 s
+    stub.modes["m"] = "slow"
+    with serving(stub.app) as url:
+        monkeypatch.setenv("GROQ_BASE_URL", url)
+        groq = ChatGroq(model="m", api_key="k", max_retries=0, streaming=True)  # type: ignore[arg-type]
+        chain = ProviderChain([Provider("groq/m", lambda: groq, timeout_s=30)])
+        started = time.monotonic()
+        with pytest.raises(AllProvidersFailedError, match="time box"):
+            chain.invoke([], deadline=started + 0.3)
+        assert time.monotonic() - started < 1.0  # not the 2 s the reply would take
+    assert chain.states()["groq/m"] is BreakerState.CLOSED  # the caller's budget, not a failure
