@@ -19,9 +19,9 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
-from redis.retry import Retry
+from redis.exceptions import ConnectionError, RedisError
 from redisvl.exceptions import RedisVLError
 
 from core.settings import Settings
@@ -57,8 +57,9 @@ def redis_client(url: str, *, max_connections: int, timeout_s: float) -> Redis:
 
     redis-py's defaults are no socket timeout (a hung server hangs the caller) and ten retries
     with backoff (seconds per command while the server is down); here one immediate retry
-    replaces a pooled connection that a server restart broke. The service's cache and rate
-    limiter use it too.
+    replaces a pooled connection that a server restart broke, and a timeout is not retried (a
+    hung server would only make the caller wait twice). The service's cache and rate limiter
+    use it too.
     """
     pool = BlockingConnectionPool.from_url(
         url,
@@ -66,7 +67,7 @@ def redis_client(url: str, *, max_connections: int, timeout_s: float) -> Redis:
         timeout=timeout_s,  # waiting for a free connection
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
-        retry=Retry(NoBackoff(), 1),
+        retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
         protocol=2,  # RedisVL (the checkpointer's search) parses RESP2 replies
     )
     return Redis.from_pool(pool)
