@@ -232,7 +232,9 @@ def ingest(
 def check_space(layout: DataLayout, chunks: Sequence[Chunk], previous: snapshot.Snapshot) -> None:
     """Refuse before writing anything when the disk cannot hold what this ingest adds."""
     new = [c for c in chunks if c.chunk_id not in previous.by_id]
-    text = sum(len(c.text.encode()) for c in chunks) + sum(len(c.text) for c in previous.chunks)
+    # The new snapshot (the texts as JSON, and their BM25 index) is written before the old goes.
+    text = sum(len(c.text.encode()) for c in chunks)
+    text += sum(len(c.text.encode()) for c in previous.chunks)
     needed = SPACE_FLOOR_BYTES + BYTES_PER_CHUNK * len(new) + 2 * text
     free = shutil.disk_usage(layout.root).free
     if free < needed:
