@@ -83,6 +83,7 @@ def test_a_misbehaving_provider_opens_its_breaker_then_recovers(
     with service(settings_for(sample_settings)) as http:
         warm = ask(http, "When does my Kubernetes certification expire?", f"{mode}-warm")
         assert answer_of(warm)["outcome"] == "answered"  # models loaded, both breakers closed
+        reliability.requests += 1
         stub.calls.clear()
         stub.modes[PRIMARY] = mode
         for _ in range(THRESHOLD):  # each fails over to the secondary
