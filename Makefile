@@ -9,7 +9,7 @@ export RAGAS_DO_NOT_TRACK := true
 export LANGGRAPH_CLI_NO_ANALYTICS := 1
 export LANGGRAPH_NO_VERSION_CHECK := true
 
-.PHONY: run test lint bench eval install system-packages clean stack-up stack-down stack-test
+.PHONY: run test adversity lint bench eval install system-packages clean stack-up stack-down stack-test
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,10 +36,15 @@ run: install
 	@echo
 	RAG_DEV_MODE=true $(BIN)/rag serve --host 127.0.0.1 --port $(PORT)
 
-## make test: fresh machine -> the whole suite
+## make test: fresh machine -> the whole suite (the adversity and stack tests have targets of their own)
 test: install system-packages
 	$(BIN)/rag models pull
 	$(BIN)/pytest -q
+
+## make adversity: faults injected into real servers, and load (~12 min on 2 cores); ends with
+## the Reliability table (also as JSON in $$RAG_RELIABILITY_OUT when set)
+adversity: install system-packages
+	$(BIN)/pytest -q -m adversity
 
 lint: install
 	$(BIN)/ruff check .

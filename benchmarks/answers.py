@@ -60,9 +60,9 @@ async def time_answers(settings: Settings, runs: list[tuple[list[str], dict[str,
             first = None
             final: dict[str, Any] = {}
             async for event in timed.stream(case["question"], session):
-                if not isinstance(event, str):
+                if isinstance(event, dict):
                     final = dict(event)
-                elif first is None:
+                elif isinstance(event, str) and first is None:
                     first = time.perf_counter() - started
             total = time.perf_counter() - started
             facts = [f for f in case["expected_facts"] if f.lower() in final["answer"].lower()]

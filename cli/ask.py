@@ -63,11 +63,15 @@ async def _ask(question: str, session_id: str, stream: bool) -> tuple[Answer, bo
     try:
         async with open_answerer(settings, services, tracing) as answerer:
             async for event in answerer.stream(question, session_id):
-                if not isinstance(event, str):
+                if isinstance(event, dict):
                     answer = event
-                elif stream:
+                elif not stream:
+                    continue
+                elif isinstance(event, str):
                     typer.echo(event, nl=False)
                     streamed = True
+                else:  # the model broke off: what follows starts the answer again
+                    typer.echo("\n", nl=False)
     finally:
         if tracing:
             tracing.shutdown()  # bounded: a down Langfuse host cannot hang the CLI

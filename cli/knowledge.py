@@ -10,7 +10,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from core.settings import Settings
-from knowledge.ingest import IngestReport, ingest
+from knowledge.ingest import IngestReport, StorageFullError, ingest
 from knowledge.retriever import HybridRetriever, RetrievedChunk
 
 
@@ -23,7 +23,11 @@ def ingest_command(
     Files removed from an ingested folder lose their chunks; bad files are skipped with a reason.
     Exits 1 only when files were given and none could be ingested.
     """
-    report = ingest(paths, Settings.from_env())
+    try:
+        report = ingest(paths, Settings.from_env())
+    except StorageFullError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from exc
     typer.echo(json.dumps(report.to_dict(), indent=2) if as_json else _summary(report))
     if report.skipped and report.files_indexed == 0:
         raise typer.Exit(1)

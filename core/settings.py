@@ -46,6 +46,7 @@ class Settings:
     # Vector store: embedded Chroma under data_dir unless a server is named.
     chroma_host: str | None = None
     chroma_port: int = 8000
+    chroma_timeout_s: float = 10.0  # each request to a Chroma server
 
     # Retrieval
     fusion: Fusion = "weighted"  # measured: see docs/BENCHMARKS.md (SciFact and the sample set)
@@ -166,6 +167,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("embed_batch_size", "RAG_EMBED_BATCH_SIZE", int),
     ("chroma_host", "CHROMA_HOST", str),
     ("chroma_port", "CHROMA_PORT", int),
+    ("chroma_timeout_s", "RAG_CHROMA_TIMEOUT_S", float),
     ("fusion", "RAG_FUSION", str),
     ("rrf_k", "RAG_RRF_K", int),
     ("dense_weight", "RAG_DENSE_WEIGHT", float),

@@ -61,9 +61,9 @@ async def _ask_streaming(
     first_token: float | None = None
     final: dict[str, Any] = {}
     async for event in answerer.stream(question, session_id):
-        if not isinstance(event, str):
+        if isinstance(event, dict):
             final = dict(event)
-        elif first_token is None:
+        elif isinstance(event, str) and first_token is None:
             first_token = time.perf_counter() - started
     return final, first_token
 

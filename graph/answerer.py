@@ -2,9 +2,11 @@
 all go through ``Answerer.stream``.
 
 It yields the answer's tokens as ``generate`` produces them, then the one output shape
-(``graph.state.Answer``). The run's config is made here (session, tracing and metrics callbacks,
-trace metadata), never taken from a caller, so nothing inside the graph reaches a caller's
-callbacks: node inputs, retrieved passages and prompts stay internal.
+(``graph.state.Answer``). When an LLM provider fails mid-reply and the next one answers from the
+start, it yields ``RESTART`` first: the tokens before it were a reply that was abandoned.
+The run's config is made here (session, tracing and metrics callbacks, trace metadata), never
+taken from a caller, so nothing inside the graph reaches a caller's callbacks: node inputs,
+retrieved passages and prompts stay internal.
 """
 
 from __future__ import annotations
@@ -24,15 +26,23 @@ from graph.builder import Graph, compile_graph
 from graph.context import Context
 from graph.node_names import ANSWER_NODES, Node
 from graph.services import Services
-from graph.sessions import open_checkpointer, validate_session_id
+from graph.sessions import open_checkpointer, store_errors, validate_session_id
 from graph.state import Answer, to_answer
 from observability.tracing import Tracing
 from safety.echo import EchoFilter, echo_of
 
 
-def answer_token(payload: Any) -> str | None:
-    """The answer text in a ``messages`` stream event, or None for anything else (rewrite's
-    tokens, tool chunks, empty deltas)."""
+@dataclass(frozen=True)
+class Restart:
+    """The tokens streamed so far are void: their LLM call failed and another one answers."""
+
+
+RESTART = Restart()
+
+
+def answer_token(payload: Any) -> tuple[str, str | None] | None:
+    """The answer text in a ``messages`` stream event and the id of the LLM call streaming it,
+    or None for anything else (rewrite's tokens, tool chunks, empty deltas)."""
     chunk, meta = payload
     if (
         isinstance(chunk, AIMessageChunk)
@@ -40,7 +50,7 @@ def answer_token(payload: Any) -> str | None:
         and isinstance(chunk.content, str)
         and chunk.content
     ):
-        return chunk.content
+        return chunk.content, chunk.id
     return None
 
 
@@ -84,23 +94,38 @@ class Answerer:
         *,
         user: str | None = None,
         trace_id: str | None = None,
-    ) -> AsyncIterator[str | Answer]:
+    ) -> AsyncIterator[str | Restart | Answer]:
         """Answer tokens (``str``) while they are generated, then the ``Answer``. Tokens pass
-        through an ``EchoFilter``: a model reciting its system prompt is cut off mid-stream."""
+        through an ``EchoFilter``: a model reciting its system prompt is cut off mid-stream.
+
+        ``SessionStoreUnavailableError`` when the session store fails, before or during the run.
+        """
         values: dict[str, Any] = {}
+        call: str | None = None  # the LLM call whose tokens are being streamed
         echo = EchoFilter(echo_of(self.context.answer_prompt))
-        async for mode, payload in self.graph.astream(
-            {"question": question},
-            self.run_config(session_id, user, trace_id),
-            context=self.context,
-            stream_mode=["messages", "values"],
-        ):
-            if mode == "messages":
-                text = echo.feed(answer_token(payload) or "")
+        with store_errors():
+            async for mode, payload in self.graph.astream(
+                {"question": question},
+                self.run_config(session_id, user, trace_id),
+                context=self.context,
+                stream_mode=["messages", "values"],
+            ):
+                if mode != "messages":
+                    values = cast(dict[str, Any], payload)
+                    continue
+                found = answer_token(payload)
+                if not found:
+                    continue
+                token, streaming = found
+                # Each LLM call streams under its own message id: a new one means the provider
+                # chain moved on from a reply that broke off.
+                if call is not None and streaming != call:
+                    yield RESTART
+                    echo = EchoFilter(echo_of(self.context.answer_prompt))
+                call = streaming
+                text = echo.feed(token)
                 if text:
                     yield text
-            else:
-                values = cast(dict[str, Any], payload)
         rest = echo.flush()
         if rest:
             yield rest
@@ -109,14 +134,15 @@ class Answerer:
     async def ask(self, question: str, session_id: str, **run: Any) -> Answer:
         answer: Answer | None = None
         async for event in self.stream(question, session_id, **run):
-            if not isinstance(event, str):
+            if isinstance(event, dict):
                 answer = event
         assert answer is not None  # stream always ends with the answer
         return answer
 
     async def state(self, session_id: str) -> dict[str, Any]:
         """The session's last state: the conversation and the last turn's fields."""
-        snapshot = await self.graph.aget_state(session_config(session_id))
+        with store_errors():
+            snapshot = await self.graph.aget_state(session_config(session_id))
         return dict(snapshot.values) if snapshot else {}
 
     async def conversation(self, session_id: str) -> list[str]:
@@ -130,11 +156,12 @@ class Answerer:
         """A turn answered without running the graph (a cached answer) still joins the session."""
         turn = {"question": question, **answer}
         messages = [HumanMessage(question), AIMessage(answer["answer"])]
-        await self.graph.aupdate_state(
-            turn_config(session_id, trace_id),
-            {**turn, "messages": messages},
-            as_node=Node.GENERATE,
-        )
+        with store_errors():
+            await self.graph.aupdate_state(
+                turn_config(session_id, trace_id),
+                {**turn, "messages": messages},
+                as_node=Node.GENERATE,
+            )
 
     @property
     def sessions(self) -> BaseCheckpointSaver[Any]:

@@ -2,27 +2,77 @@
 
 Redis (the official ``langgraph-checkpoint-redis``, with a TTL) when ``REDIS_URL`` is set, shared
 by every worker and replica; otherwise SQLite under the data folder. Both survive a restart.
+
+A store that cannot be reached (Redis down, hung or still loading its AOF; SQLite locked or its
+disk full) raises ``SessionStoreUnavailableError`` within ``STORE_TIMEOUT_S``: a conversation is
+never answered without its history, nor a turn silently left out of it.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+import sqlite3
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from uuid import UUID
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError, RedisError
+from redisvl.exceptions import RedisVLError
 
 from core.settings import Settings
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
+STORE_TIMEOUT_S = 2.0
+# Connections to Redis per process: a turn uses one at a time, so this many turns touch the store
+# at once and the rest wait (up to STORE_TIMEOUT_S) for a free connection.
+STORE_CONNECTIONS = 16
+
 
 class InvalidSessionIdError(ValueError):
     pass
+
+
+class SessionStoreUnavailableError(RuntimeError):
+    """The session store did not answer; the turn was neither answered nor recorded."""
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """Turns the stores' own failures into ``SessionStoreUnavailableError``."""
+    try:
+        yield
+    # RedisVL (the checkpointer's search and JSON writes) wraps Redis errors in its own.
+    except (RedisError, RedisVLError, sqlite3.OperationalError) as exc:
+        raise SessionStoreUnavailableError(f"session store unavailable: {exc}") from exc
+
+
+def redis_client(url: str, *, max_connections: int, timeout_s: float) -> Redis:
+    """A Redis client that fails fast and holds at most ``max_connections`` connections.
+
+    redis-py's defaults are no socket timeout (a hung server hangs the caller) and ten retries
+    with backoff (seconds per command while the server is down); here one immediate retry
+    replaces a pooled connection that a server restart broke, and a timeout is not retried (a
+    hung server would only make the caller wait twice). The service's cache and rate limiter
+    use it too.
+    """
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=timeout_s,  # waiting for a free connection
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 1, supported_errors=(ConnectionError,)),
+        protocol=2,  # RedisVL (the checkpointer's search) parses RESP2 replies
+    )
+    return Redis.from_pool(pool)
 
 
 def validate_session_id(session_id: str) -> str:
@@ -48,11 +98,17 @@ async def open_checkpointer(settings: Settings) -> AsyncIterator[BaseCheckpointS
     if settings.redis_url:
         from langgraph.checkpoint.redis.aio import AsyncRedisSaver
 
-        async with AsyncRedisSaver.from_conn_string(
-            settings.redis_url, ttl=_ttl(settings)
-        ) as saver:
-            await saver.asetup()
-            yield saver
+        client = redis_client(
+            settings.redis_url, max_connections=STORE_CONNECTIONS, timeout_s=STORE_TIMEOUT_S
+        )
+        try:
+            async with AsyncRedisSaver.from_conn_string(
+                redis_client=client, ttl=_ttl(settings)
+            ) as saver:
+                await saver.asetup()
+                yield saver
+        finally:
+            await client.aclose()  # a client passed in is the caller's to close
         return
     from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 

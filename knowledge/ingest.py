@@ -4,11 +4,17 @@ LangChain's indexing API with a SQL record manager adds only chunks whose conten
 seen. The live chunk set is then published as a snapshot (see ``snapshot.py``), and only after that
 are chunks outside the snapshot deleted from the vector store, so a crash at any point leaves a
 complete, searchable corpus and the next run converges.
+
+A full disk is the crash that does not end by itself: embedded Chroma cannot even answer a query
+while writes it logged wait for space to be applied. So an ingest first checks that the data
+folder has room for what it will add, and refuses with ``StorageFullError`` before writing
+anything; a disk that fills up anyway mid-way (another writer) stops it with the same error.
 """
 
 from __future__ import annotations
 
 import fcntl
+import shutil
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -33,6 +39,14 @@ from knowledge.vectorstore import open_vectorstore
 from safety.rules import match as match_injection
 
 _DELETE_BATCH = 500
+# Measured: a 60-word chunk takes ~10 KB in embedded Chroma (vector, metadata, full-text index,
+# write-ahead log) plus the record manager's row; its text goes into the snapshot too.
+BYTES_PER_CHUNK = 16 * 1024
+SPACE_FLOOR_BYTES = 16 * 1024 * 1024  # SQLite journals, HNSW growth, the snapshot's BM25 index
+
+
+class StorageFullError(OSError):
+    """The data folder's disk has no room for this ingest; the published corpus is unchanged."""
 
 
 @dataclass
@@ -169,7 +183,9 @@ def ingest(
     report.files_indexed = len(read_sources)
 
     embeddings = embeddings or load_embeddings(settings.embeddings, settings.embed_batch_size)
-    with exclusive(layout.ingest_lock):
+    with exclusive(layout.ingest_lock), _stops_when_full(layout):
+        previous = snapshot.load(layout.index_dir)
+        check_space(layout, chunks, previous)
         store = open_vectorstore(settings, embeddings)
         records = record_manager(layout, settings.collection_name)
         result = index(
@@ -183,7 +199,6 @@ def ingest(
         )
         report.chunks_embedded = result["num_added"]
 
-        previous = snapshot.load(layout.index_dir)
         gone = {
             c.source
             for c in previous.chunks
@@ -224,6 +239,39 @@ def publish_and_clean(
     return version
 
 
+def check_space(layout: DataLayout, chunks: Sequence[Chunk], previous: snapshot.Snapshot) -> None:
+    """Refuse before writing anything when the disk cannot hold what this ingest adds."""
+    new = [c for c in chunks if c.chunk_id not in previous.by_id]
+    # The new snapshot (the texts as JSON, and their BM25 index) is written before the old goes.
+    text = sum(len(c.text.encode()) for c in chunks)
+    text += sum(len(c.text.encode()) for c in previous.chunks)
+    needed = SPACE_FLOOR_BYTES + BYTES_PER_CHUNK * len(new) + 2 * text
+    free = shutil.disk_usage(layout.root).free
+    if free < needed:
+        raise StorageFullError(
+            f"not enough free space in {layout.root}: about {needed / 2**20:.0f} MB needed for "
+            f"{len(new)} new chunk(s), {free / 2**20:.1f} MB free; nothing was changed"
+        )
+
+
+@contextmanager
+def _stops_when_full(layout: DataLayout) -> Iterator[None]:
+    """A write that fails on a full disk surfaces as ``StorageFullError``, whichever library
+    made it (Chroma, SQLite, the snapshot's files each word it their own way)."""
+    try:
+        yield
+    except StorageFullError:
+        raise
+    except Exception as exc:
+        if shutil.disk_usage(layout.root).free >= SPACE_FLOOR_BYTES:
+            raise
+        raise StorageFullError(
+            f"the disk of {layout.root} filled up during the ingest ({type(exc).__name__}: "
+            f"{exc}); the previous corpus is still the published one: free space and run it "
+            "again"
+        ) from exc
+
+
 def _under(source: str, root: Path) -> bool:
     path = Path(source)
     return path == root or root in path.parents
@@ -233,6 +281,7 @@ __all__ = [
     "LOADERS",
     "IngestReport",
     "Skipped",
+    "StorageFullError",
     "discover",
     "exclusive",
     "ingest",

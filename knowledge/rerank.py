@@ -4,12 +4,18 @@ flashrank downloads its model from a hub when ``<dir>/<model>/`` is missing. We 
 model folder must already exist (configured path, or baked into the image). Without it the reranker
 reports itself unavailable once and the fused order stands; a slow or failing model falls back to
 the fused order too, so reranking can never fail a query.
+
+The time box runs the model on a one-thread pool. An onnxruntime call cannot be interrupted, so a
+call that overran its box finishes on that thread; but a new call is only handed to the thread
+once it is free (waiting at most the box), so at most one abandoned call is ever running and none
+queue up behind it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -41,6 +47,7 @@ class Reranker:
         self._status: RerankStatus | None = None
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rerank")
+        self._free = threading.Semaphore(1)  # the pool's thread has no call, running or queued
 
     def _missing(self) -> str | None:
         if self.model_dir is None:
@@ -82,11 +89,15 @@ class Reranker:
         from flashrank import RerankRequest
 
         passages = [{"id": i, "text": t} for i, t in enumerate(texts)]
-        future = self._pool.submit(
-            self._ranker.rerank, RerankRequest(query=query, passages=passages)
-        )
+        deadline = time.monotonic() + self.timeout_s
+        if not self._free.acquire(timeout=self.timeout_s):
+            log.warning(
+                "reranker still busy after %.0f ms, keeping fused order", self.timeout_s * 1000
+            )
+            return None
+        future = self._pool.submit(self._rank, RerankRequest(query=query, passages=passages))
         try:
-            ranked = future.result(timeout=self.timeout_s)
+            ranked = future.result(timeout=max(0.0, deadline - time.monotonic()))
         except FutureTimeout:
             log.warning("rerank exceeded %.0f ms, keeping fused order", self.timeout_s * 1000)
             return None
@@ -95,3 +106,9 @@ class Reranker:
             return None
         by_id = {int(p["id"]): float(p["score"]) for p in ranked}
         return [by_id[i] for i in range(len(texts))]
+
+    def _rank(self, request: Any) -> Any:
+        try:
+            return self._ranker.rerank(request)
+        finally:
+            self._free.release()

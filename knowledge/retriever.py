@@ -6,6 +6,8 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import httpx
+from chromadb.errors import ChromaError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
@@ -16,6 +18,10 @@ from knowledge.fusion import Fused, rrf, weighted
 from knowledge.layout import DataLayout
 from knowledge.rerank import Reranker
 from knowledge.vectorstore import open_vectorstore
+
+
+class SearchUnavailableError(RuntimeError):
+    """The vector store did not answer (a Chroma server down, hung or failing): no search."""
 
 
 @dataclass
@@ -76,9 +82,12 @@ class HybridRetriever:
         if not corpus.chunks:
             return []
         vector = self.embeddings.embed_query(query)
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(
-            vector, k=min(k, len(corpus.chunks))
-        )
+        try:
+            hits = self.store.similarity_search_by_vector_with_relevance_scores(
+                vector, k=min(k, len(corpus.chunks))
+            )
+        except (httpx.HTTPError, ChromaError) as exc:
+            raise SearchUnavailableError(f"vector store unavailable: {exc}") from exc
         # Cosine distance → similarity; ids outside the snapshot are leftovers of a crashed ingest.
         return [(d.id, 1.0 - dist) for d, dist in hits if d.id is not None and d.id in corpus.by_id]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import chromadb
+import httpx
 from chromadb.api import ClientAPI
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
@@ -19,6 +20,10 @@ def open_vectorstore(settings: Settings, embeddings: Embeddings) -> Chroma:
         client = chromadb.HttpClient(
             host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
         )
+        # chromadb's HTTP client has no timeout (httpx.Client(timeout=None)) and no setting for
+        # one: a hung server would hold every search thread forever. Its session is reachable
+        # only through private attributes; if they move, this fails at startup, not silently.
+        client._server._session.timeout = httpx.Timeout(settings.chroma_timeout_s)  # type: ignore[attr-defined]
     else:
         path = DataLayout(settings.data_dir).chroma_dir
         path.mkdir(parents=True, exist_ok=True)

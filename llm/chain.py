@@ -7,9 +7,15 @@ failed or is open, ``AllProvidersFailedError`` lets the graph route to its extra
 A call may carry a deadline (a node's time box). Replies are streamed, and a reply still coming
 when the deadline passes is cut off there: closing the stream stops llama.cpp generating and
 closes the HTTP stream to Groq, so work the caller gave up on does not go on holding the model.
-The wait for a first token is bounded by the provider itself (the prompt being read; Groq's
-``RAG_LLM_TIMEOUT_S``). A spent deadline is the caller's budget, not the provider's fault: it does
-not count against the breaker.
+A spent deadline is the caller's budget, not the provider's fault: it does not count against the
+breaker.
+
+A remote provider (one with ``timeout_s``, Groq) also has a timeout of its own for the whole
+reply: a server that drips tokens just faster than the HTTP read timeout would otherwise hold a
+request for minutes. Running out of it is the provider's fault: it counts against the breaker and
+the next provider is tried. Its HTTP waits (the first token included) are bounded by whichever
+comes first, its timeout or the caller's deadline. A local model's wait for its first token is
+the prompt being read.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -36,6 +43,10 @@ class DeadlineExceededError(TimeoutError):
     """The caller's time box ran out before the reply was complete."""
 
 
+class ReplyTimeoutError(TimeoutError):
+    """The provider did not complete its reply within its own ``timeout_s``."""
+
+
 @dataclass
 class Provider:
     name: str
@@ -43,6 +54,7 @@ class Provider:
     breaker: CircuitBreaker = field(default_factory=CircuitBreaker)
     # llama.cpp contexts are not thread-safe: one generation at a time per local model.
     serialize: bool = False
+    timeout_s: float | None = None  # for the whole reply; None: bounded by max_tokens alone
     _model: BaseChatModel | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,7 +76,13 @@ class Provider:
 
     def _generate(self, messages: Sequence[BaseMessage], deadline: float | None) -> AIMessage:
         reply: AIMessageChunk | None = None
-        stream = self.model().stream(list(messages))
+        options: dict[str, Any] = {}
+        timeout_at = None
+        if self.timeout_s is not None:  # remote: the SDK takes a timeout per request
+            timeout_at = time.monotonic() + self.timeout_s
+            first = timeout_at if deadline is None else min(timeout_at, deadline)
+            options["timeout"] = max(0.01, first - time.monotonic())
+        stream = self.model().stream(list(messages), **options)
         try:
             for chunk in stream:
                 if not isinstance(chunk, AIMessageChunk):
@@ -73,8 +91,20 @@ class Provider:
                         return chunk
                     raise TypeError(f"{self.name} streamed {type(chunk).__name__}")
                 reply = chunk if reply is None else reply + chunk
-                if deadline is not None and time.monotonic() > deadline:
+                now = time.monotonic()
+                if deadline is not None and now > deadline:
                     raise DeadlineExceededError(f"{self.name}: reply cut off by the time box")
+                if timeout_at is not None and now > timeout_at:
+                    raise ReplyTimeoutError(
+                        f"{self.name}: reply not complete within {self.timeout_s:g} s"
+                    )
+        except Exception as exc:
+            # An HTTP timeout set from the caller's deadline is the caller's budget running out.
+            if deadline is not None and time.monotonic() >= deadline:
+                if isinstance(exc, DeadlineExceededError):
+                    raise
+                raise DeadlineExceededError(f"{self.name}: no reply within the time box") from exc
+            raise
         finally:
             close = getattr(stream, "close", None)  # a generator: closing stops the generation
             if close is not None:

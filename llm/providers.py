@@ -32,7 +32,10 @@ def _groq(settings: Settings, model: str) -> BaseChatModel:
         temperature=0.0,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.llm_timeout_s,
-        max_retries=1,
+        # No retries inside a request: the SDK would sleep out a 429's Retry-After (up to 60 s)
+        # and repeat a timed-out call. The chain is the retry policy: the breaker counts the
+        # failure and the next provider answers now.
+        max_retries=0,
         streaming=True,
     )
 
@@ -77,5 +80,9 @@ def build_chain(settings: Settings) -> ProviderChain:
         def make(kind: str = kind, model: str = model) -> BaseChatModel:
             return _groq(settings, model) if kind == "groq" else _local(settings, model)
 
-        providers.append(Provider(spec, make, breaker, serialize=kind == "local"))
+        # A remote reply is bounded as a whole; a local one by max_tokens at the model's speed.
+        timeout_s = settings.llm_timeout_s if kind == "groq" else None
+        providers.append(
+            Provider(spec, make, breaker, serialize=kind == "local", timeout_s=timeout_s)
+        )
     return ProviderChain(providers)

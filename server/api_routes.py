@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from core.settings import Settings
 from graph.sessions import validate_session_id
-from knowledge.ingest import ingest
+from knowledge.ingest import StorageFullError, ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
 from server.data_rights import forget_session
@@ -74,7 +75,7 @@ class FeedbackIn(BaseModel):
         return self
 
 
-@router.post("/retrieve", tags=["knowledge"])
+@router.post("/retrieve", tags=["knowledge"], responses=error_responses(503))
 async def retrieve(
     body: RetrieveIn,
     state: AppStateDep,
@@ -100,7 +101,7 @@ def _check_upload(upload: UploadFile, content: bytes, settings: Settings) -> str
     return name
 
 
-@router.post("/ingest", tags=["knowledge"], responses=error_responses(403, 415))
+@router.post("/ingest", tags=["knowledge"], responses=error_responses(403, 415, 507))
 async def ingest_files(
     files: list[UploadFile],
     state: AppStateDep,
@@ -117,7 +118,13 @@ async def ingest_files(
     paths = []
     for name, content in checked:  # only once every file passed its checks
         path = uploads / name
-        path.write_bytes(content)
+        try:
+            path.write_bytes(content)
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+            path.unlink(missing_ok=True)  # no half-written upload for a later ingest to pick up
+            raise StorageFullError(f"no space to store the upload {name}") from exc
         paths.append(path)
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, paths, settings, embeddings)
@@ -127,7 +134,9 @@ async def ingest_files(
     return report.to_dict()
 
 
-@router.delete("/sessions/{session_id}", status_code=204, tags=["sessions"])
+@router.delete(
+    "/sessions/{session_id}", status_code=204, tags=["sessions"], responses=error_responses(503)
+)
 async def delete_session(
     session_id: str,
     state: AppStateDep,
@@ -143,13 +152,14 @@ async def delete_session(
     )
 
 
-@router.post("/feedback", status_code=201, tags=["feedback"])
+@router.post("/feedback", status_code=201, tags=["feedback"], responses=error_responses(503))
 async def add_feedback(
     body: FeedbackIn,
     state: AppStateDep,
     principal: Annotated[Principal, Depends(require_client)],
 ) -> dict[str, Any]:
-    """Score an answer (1 = helpful, 0 = not) by its run id and/or session."""
+    """Score an answer (1 = helpful, 0 = not) by its run id and/or session. 201 means it is
+    stored; 503 (database down) means it is not: send it again after Retry-After."""
     feedback_id = await run_in_threadpool(
         lambda: state.feedback.add(
             run_id=body.run_id,

@@ -15,6 +15,9 @@ from fastapi.exceptions import RequestValidationError
 
 from core.settings import Settings
 from graph.services import Services
+from graph.sessions import SessionStoreUnavailableError
+from knowledge.ingest import StorageFullError
+from knowledge.retriever import SearchUnavailableError
 from observability.logs import RequestIdMiddleware, configure_logging
 from observability.metrics import Metrics, MetricsMiddleware
 from server import (
@@ -29,7 +32,8 @@ from server import (
     web,
 )
 from server.auth import check_startup_security
-from server.errors import validation_error
+from server.db import DatabaseUnavailableError
+from server.errors import dependency_unavailable, storage_full, validation_error
 from server.limits import BodyLimits
 from server.openapi import document_errors
 from server.rag_routes import mount_rag
@@ -68,6 +72,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(SessionStoreUnavailableError, dependency_unavailable("session store"))
+    app.add_exception_handler(DatabaseUnavailableError, dependency_unavailable("database"))
+    app.add_exception_handler(SearchUnavailableError, dependency_unavailable("search index"))
+    app.add_exception_handler(StorageFullError, storage_full)
     document_errors(app)
     mount_rag(app)
     # Login attempts count against the per-IP rate and their own, lower limit: slows guessing.

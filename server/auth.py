@@ -185,7 +185,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 # A plain ``def``: FastAPI runs it on the thread pool, so bcrypt and the database don't block
 # the event loop.
-@router.post("/token", responses=error_responses(401, 404, 413, 422, 429))
+@router.post("/token", responses=error_responses(401, 404, 413, 422, 429, 503))
 def issue_token(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 _PUNCT = re.compile(r"[^\w\s]")
 
+# A cache must answer fast or not at all: a slow Redis costs a miss, never a wait.
+REDIS_TIMEOUT_S = 0.5
+REDIS_CONNECTIONS = 8
+
 
 def normalise(question: str) -> str:
     return " ".join(_PUNCT.sub(" ", question.lower()).split())

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from graph.sessions import validate_session_id
+from graph.sessions import store_errors, validate_session_id
 from server.audit import AuditLog
 from server.cache import ResponseCache
 
@@ -24,6 +24,7 @@ async def forget_session(
     principal: str,
 ) -> None:
     validate_session_id(session_id)
-    await sessions.adelete_thread(session_id)
+    with store_errors():
+        await sessions.adelete_thread(session_id)
     await cache.forget_session(session_id)
     await run_in_threadpool(audit.record, principal, "session.delete", session_id)

@@ -4,6 +4,10 @@ PostgreSQL through a psycopg 3 connection pool when ``DATABASE_URL`` is set (sha
 worker and replica), otherwise an embedded SQLite file under the data folder, so a local run
 needs no server. Callers write SQL with ``%s`` placeholders in the subset both dialects accept;
 SQLite gets them rewritten to ``?``.
+
+A PostgreSQL server that is down or unreachable raises ``DatabaseUnavailableError`` within
+``TIMEOUT_S`` (the service answers 503 + Retry-After): a write is then known not to have happened,
+so nothing is silently dropped, and the pool reconnects by itself once the server is back.
 """
 
 from __future__ import annotations
@@ -24,10 +28,17 @@ Dialect = Literal["postgres", "sqlite"]
 Row = tuple[Any, ...]
 
 SQLITE_FILE = "service.sqlite"
+# Waiting for a pooled connection, and libpq's connect timeout (whole seconds): psycopg's defaults
+# are 30 s and none, so a request would hang on a server that is gone.
+TIMEOUT_S = 3
 
 
 class IntegrityError(Exception):
     """A constraint (unique, check, not null) refused the write, whatever the dialect."""
+
+
+class DatabaseUnavailableError(RuntimeError):
+    """The database server could not be reached; the transaction did not commit."""
 
 
 class Transaction(Protocol):
@@ -85,6 +96,8 @@ class PostgresDatabase:
             max_size=max_connections,
             open=True,
             check=ConnectionPool.check_connection,
+            timeout=TIMEOUT_S,
+            kwargs={"connect_timeout": TIMEOUT_S},
             name="personal-rag",
         )
         # Fail at startup, with the server's error, rather than on the first request.
@@ -97,8 +110,11 @@ class PostgresDatabase:
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
         # The pool commits when the block ends and rolls back if it raised.
-        with self._pool.connection() as conn, conn.cursor() as cursor:
-            yield _PostgresTransaction(cursor)
+        try:
+            with self._pool.connection() as conn, conn.cursor() as cursor:
+                yield _PostgresTransaction(cursor)
+        except psycopg.OperationalError as exc:  # no server, a dropped connection, pool timeout
+            raise DatabaseUnavailableError(f"database unavailable: {exc}") from exc
 
     def close(self) -> None:
         self._pool.close()

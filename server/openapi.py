@@ -3,7 +3,8 @@
 FastAPI routes declare theirs (``responses=error_responses(...)`` on the router or the route);
 LangServe's ``add_routes`` takes no ``responses``, so its operations under ``/rag/`` get theirs
 here: every one needs credentials (401), and the POSTs can be too large (413), invalid with a
-string or a list detail (422) and rate-limited (429).
+string or a list detail (422), rate-limited (429) and refused while the session store is down
+(503).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fastapi.openapi.utils import get_openapi
 from server.errors import REASONS
 
 LANGSERVE_PREFIX = "/rag/"
-_ERRORS_BY_METHOD = {"get": (401,), "post": (401, 413, 422, 429)}
+_ERRORS_BY_METHOD = {"get": (401,), "post": (401, 413, 422, 429, 503)}
 
 
 def _response(code: int) -> dict[str, Any]:

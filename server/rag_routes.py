@@ -2,8 +2,10 @@
 
 Clients send ``{"question"}`` with ``config.configurable.thread_id`` as the session and get back
 the ``Answer`` shape (``graph.state``); ``/stream`` yields ``{"token"}`` chunks and then that final
-object. Questions go through ``Answerer.stream``, which runs the graph with a config of its own
-making, so ``/stream_events`` cannot expose node inputs, retrieved context or prompts.
+object, with a ``{"restart": true}`` chunk when the LLM failed mid-reply and another one starts
+over (the tokens before it are void). Questions go through ``Answerer.stream``, which runs the
+graph with a config of its own making, so ``/stream_events`` cannot expose node inputs, retrieved
+context or prompts.
 
 In front of the graph sits the response cache: a hit is answered without running the graph and
 still recorded in the session's conversation.
@@ -23,6 +25,7 @@ from langserve import add_routes
 from langserve.server import EndpointName
 from pydantic import BaseModel, ConfigDict, Field
 
+from graph.answerer import Restart
 from graph.sessions import new_session_id
 from graph.state import Answer
 from server.auth import require_client
@@ -90,7 +93,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
     ) -> dict[str, Any]:
         final: dict[str, Any] = {}
         async for chunk in self.astream(input, config):
-            if "token" not in chunk:
+            if "outcome" in chunk:  # the answer, not a token or a restart
                 final = chunk
         return final
 
@@ -104,7 +107,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         question = input["question"].strip()  # as the guard node would
         configurable = config.get("configurable", {})
         session_id = configurable["thread_id"]
-        conversation = await state.answerer.conversation(session_id)
+        conversation = configurable["conversations"][session_id]  # read by check_rag_request
         corpus_version = state.services.retriever.corpus.version
         prompt_version = state.answerer.context.prompt_version
         key = cache_key(question, conversation, prompt_version, corpus_version)
@@ -124,6 +127,9 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         ):
             if isinstance(event, str):
                 yield {"token": event}
+                continue
+            if isinstance(event, Restart):
+                yield {"restart": True}
                 continue
             if event["outcome"] in CACHEABLE:
                 await state.cache.set(key, event, session_id)
@@ -149,7 +155,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
             ops: list[dict[str, Any]] = [
                 {"op": "add", "path": "/streamed_output/-", "value": chunk}
             ]
-            if "token" not in chunk:
+            if "outcome" in chunk:  # the answer, not a token or a restart
                 ops.append({"op": "replace", "path": "/final_output", "value": chunk})
             yield RunLogPatch(*ops)
 

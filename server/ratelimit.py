@@ -28,20 +28,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-import redis.asyncio as aioredis
-from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.retry import Retry
 from starlette.exceptions import HTTPException
 from starlette.types import Scope
 
 from core.settings import Settings
+from graph.sessions import redis_client
 
 log = logging.getLogger(__name__)
 
 MINUTE_S = 60.0
 KEY_PREFIX = "rag:rl:"
 REDIS_TIMEOUT_S = 0.5
+REDIS_CONNECTIONS = 8  # one check at a time per connection; more requests wait for one
 
 
 @dataclass(frozen=True)
@@ -157,13 +156,10 @@ class RedisRateLimitBackend:
     """Windows shared through Redis; per-process windows while Redis is unreachable."""
 
     def __init__(self, url: str, *, retry_s: float = 5.0) -> None:
-        # Short timeouts and one immediate retry (for a pooled connection a Redis restart broke):
-        # a limiter must answer fast, and when Redis is gone the fallback answers instead.
-        self._client = aioredis.Redis.from_url(
-            url,
-            socket_timeout=REDIS_TIMEOUT_S,
-            socket_connect_timeout=REDIS_TIMEOUT_S,
-            retry=Retry(NoBackoff(), 1),
+        # Short timeouts: a limiter must answer fast, and when Redis is gone the fallback
+        # answers instead.
+        self._client = redis_client(
+            url, max_connections=REDIS_CONNECTIONS, timeout_s=REDIS_TIMEOUT_S
         )
         self._script = self._client.register_script(_LUA)
         self._fallback = MemoryRateLimitBackend()

@@ -151,7 +151,9 @@ def session_ids_in(body: dict[str, Any]) -> list[Any]:
 async def check_rag_request(config: dict[str, Any], request: Request) -> dict[str, Any]:
     """LangServe's per-request hook (invoke, batch, stream...): it keeps thread_id (declared by
     the runnable) and refuses a missing or malformed session, a bad question and a client over
-    its rate limits."""
+    its rate limits. Then it reads the session's conversation for the runnable: done here,
+    before any response starts, a session store that is down is a 503 for streams too, not an
+    error event inside a 200."""
     state = state_of(request.app)
     try:
         body = await request.json()
@@ -164,7 +166,12 @@ async def check_rag_request(config: dict[str, Any], request: Request) -> dict[st
         check_question(question, state.settings)
     for session_id in set(session_ids):
         await check_rate_limits(state, request, session_id)
+    configurable = config.setdefault("configurable", {})
     principal = getattr(request.state, "principal", None)
     if principal is not None:
-        config.setdefault("configurable", {})["principal"] = principal.name
+        configurable["principal"] = principal.name
+    # Every session of the body (a batch may name several): the runnable looks its own up.
+    configurable["conversations"] = {
+        session_id: await state.answerer.conversation(session_id) for session_id in set(session_ids)
+    }
     return config

@@ -16,15 +16,16 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
-from redis.asyncio import Redis
 from starlette.applications import Starlette
 
 from core.settings import Settings
 from graph.answerer import Answerer, open_answerer
 from graph.services import Services
+from graph.sessions import redis_client
 from observability.graph_metrics import MetricsObserver
 from observability.metrics import Metrics
 from observability.tracing import Tracing
+from server import cache
 from server.audit import AuditLog
 from server.cache import ResponseCache
 from server.conversations import ConversationStore
@@ -60,7 +61,15 @@ class AppState:
         db = open_database(settings)
         migrate(db)
         tracing = Tracing.from_settings(settings)
-        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        redis = (
+            redis_client(
+                settings.redis_url,
+                max_connections=cache.REDIS_CONNECTIONS,
+                timeout_s=cache.REDIS_TIMEOUT_S,
+            )
+            if settings.redis_url
+            else None
+        )
         limiter = RateLimiter.from_settings(settings)
         try:
             observers = [MetricsObserver(metrics)]

@@ -10,8 +10,9 @@ import pytest
 
 from core.settings import Settings
 
-# tests.webapp: the web app under uvicorn and Debian's Chromium, for the browser tests.
-pytest_plugins = ["tests.pg", "tests.webapp"]
+# tests.webapp: the web app under uvicorn and Debian's Chromium, for the browser tests;
+# tests.reliability: the Reliability table `make adversity` prints.
+pytest_plugins = ["tests.pg", "tests.webapp", "tests.reliability"]
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = REPO / "samples" / "corpus"

@@ -7,8 +7,10 @@ for Redis 8 (the LangGraph Redis checkpointer needs both modules).
 from __future__ import annotations
 
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
+import httpx
 import redis
 import uvicorn
 
@@ -33,12 +36,32 @@ def redis_modules() -> list[Path]:
     return [lib / "redisearch.so", lib / "rejson.so"]
 
 
-class RedisServer:
+class ServerProcess:
+    """A server in a child process, on a port of its own that survives restarts."""
+
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
+    def kill(self) -> None:
+        """SIGKILL: what a crash looks like (what is on disk is all that survives)."""
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def pause(self) -> None:
+        """SIGSTOP: a hung server, whose port still accepts connections but never answers."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
+
+class RedisServer(ServerProcess):
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
@@ -66,18 +89,33 @@ class RedisServer:
                 time.sleep(0.05)
         raise RuntimeError(f"valkey did not start: {(self.workdir / 'server.log').read_text()}")
 
-    def kill(self) -> None:
-        """SIGKILL: what a crash looks like (AOF is all that survives)."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-
     def stop(self) -> None:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None
+
+
+class ChromaServer(ServerProcess):
+    """chromadb's own server (``chroma run`` from the venv) on 127.0.0.1, storing in ``workdir``."""
+
+    def start(self) -> ChromaServer:
+        binary = Path(sys.executable).parent / "chroma"
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        log = (self.workdir / "server.log").open("ab")
+        args = [str(binary), "run", "--path", str(self.workdir / "data")]
+        args += ["--host", "127.0.0.1", "--port", str(self.port)]
+        self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{self.port}/api/v2/heartbeat").is_success:
+                    return self
+            except httpx.HTTPError:
+                if self.proc.poll() is not None:
+                    break
+            time.sleep(0.1)
+        raise RuntimeError(f"chroma did not start: {(self.workdir / 'server.log').read_text()}")
 
 
 @contextmanager

@@ -120,3 +120,42 @@ def test_a_model_that_cannot_stream_still_answers() -> None:
     model = WholeReplies(outcomes=["in one piece"], calls=[], abandoned=[])
     reply, _ = ProviderChain([Provider("plain", lambda: model)]).invoke([])
     assert reply.content == "in one piece"
+
+
+def test_a_provider_past_its_own_timeout_counts_as_failed_and_the_next_one_answers() -> None:
+    dripping = queued(SLOW_REPLY, token_delay_s=0.05)  # 2 s to finish, past its 0.2 s timeout
+    chain = ProviderChain(
+        [
+            Provider(
+                "groq/x", lambda: dripping, CircuitBreaker(failure_threshold=1), timeout_s=0.2
+            ),
+            Provider("local/y", lambda: queued("from the local model")),
+        ]
+    )
+    started = time.monotonic()
+    reply, name = chain.invoke([])
+    assert (reply.content, name) == ("from the local model", "local/y")
+    assert time.monotonic() - started < 0.5
+    assert dripping.abandoned == [SLOW_REPLY]
+    assert chain.states()["groq/x"] is BreakerState.OPEN  # the provider's fault, unlike a deadline
+
+
+def test_a_remote_providers_first_byte_wait_ends_with_the_callers_time_box(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from langchain_groq import ChatGroq
+
+    from tests.groq_stub import GroqStub
+    from tests.servers import serving
+
+    stub = GroqStub(delay_s=2.0)  # answers only after 2 s
+    stub.modes["m"] = "slow"
+    with serving(stub.app) as url:
+        monkeypatch.setenv("GROQ_BASE_URL", url)
+        groq = ChatGroq(model="m", api_key="k", max_retries=0, streaming=True)  # type: ignore[arg-type]
+        chain = ProviderChain([Provider("groq/m", lambda: groq, timeout_s=30)])
+        started = time.monotonic()
+        with pytest.raises(AllProvidersFailedError, match="time box"):
+            chain.invoke([], deadline=started + 0.3)
+        assert time.monotonic() - started < 1.0  # not the 2 s the reply would take
+    assert chain.states()["groq/m"] is BreakerState.CLOSED  # the caller's budget, not a failure

@@ -9,7 +9,7 @@ import pytest
 from langchain_core.messages import HumanMessage
 
 from core.settings import Settings
-from graph.answerer import Answerer
+from graph.answerer import RESTART, Answerer
 from graph.builder import compile_graph
 from graph.context import Context
 from graph.sessions import new_session_id
@@ -17,7 +17,7 @@ from prompts import ANSWER
 from prompts.replies import NOT_FOUND, REFUSAL
 from safety.echo import PromptEcho
 from tests.answering import ask_turns, fake_services
-from tests.fakes import QueuedChatModel, queued
+from tests.fakes import BrokenOff, QueuedChatModel, queued
 
 
 def run_session(
@@ -178,6 +178,27 @@ def test_tokens_stream_from_generate_only(sample_settings: Settings) -> None:
     assert len(tokens) > 3 and all(isinstance(t, str) for t in tokens)
     assert "".join(tokens).strip() == "Your CKA expires on 2027-08-14 [1]."
     assert final["outcome"] == "answered"
+
+
+def test_a_reply_that_breaks_off_is_voided_before_the_next_provider_streams(
+    sample_settings: Settings,
+) -> None:
+    primary = queued(BrokenOff("Your CKA expires"))
+    secondary = queued("Your CKA expires on 2027-08-14 [1].")
+    answerer = Answerer(
+        compile_graph(fake_services(sample_settings, primary, secondary)),
+        Context.from_settings(sample_settings),
+    )
+
+    async def events() -> list[Any]:
+        question = "When does my Kubernetes certification expire?"
+        return [event async for event in answerer.stream(question, "s-broken")]
+
+    *streamed, final = asyncio.run(events())
+    restart = streamed.index(RESTART)
+    assert "".join(streamed[:restart]) == "Your CKA expires"
+    assert "".join(streamed[restart + 1 :]) == "Your CKA expires on 2027-08-14 [1]."
+    assert final["outcome"] == "answered" and final["answer"] == "".join(streamed[restart + 1 :])
 
 
 @pytest.mark.parametrize("bad", ["", "a" * 65, "has space", "../etc", "-leading"])

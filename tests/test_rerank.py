@@ -68,3 +68,23 @@ def test_a_slow_reranker_is_cut_off_and_the_fused_order_kept(
 
     reranker._ranker.rerank = slow
     assert reranker.scores(QUERY, ["a", "b"]) is None
+
+
+def test_calls_past_the_time_box_do_not_pile_up_behind_a_slow_model(tmp_path: Path) -> None:
+    write_plumbing_model(tmp_path)
+    reranker = Reranker("ms-marco-TinyBERT-L-2-v2", tmp_path, timeout_ms=50)
+    assert reranker.status().available
+    ran = []
+
+    def slow(request):  # a model that takes 6x its time box
+        ran.append(request)
+        time.sleep(0.3)
+        return []
+
+    reranker._ranker.rerank = slow
+    started = time.monotonic()
+    for _ in range(10):
+        assert reranker.scores(QUERY, ["a", "b"]) is None
+    assert time.monotonic() - started < 10 * 0.05 + 0.5  # each call kept to its box
+    time.sleep(0.7)  # whatever was handed to the model has finished by now
+    assert len(ran) <= 3  # not ten: no call waits in a queue to run after its caller left
