@@ -196,7 +196,8 @@ def test_a_reply_that_breaks_off_is_voided_before_the_next_provider_streams(
 
     *streamed, final = asyncio.run(events())
     restart = streamed.index(RESTART)
-    assert "".join(streamed[:restart]) == "Your CKA expires"
+    voided = "".join(streamed[:restart])  # a word still being written when it broke off is held
+    assert voided and "Your CKA expires".startswith(voided)
     assert "".join(streamed[restart + 1 :]) == "Your CKA expires on 2027-08-14 [1]."
     assert final["outcome"] == "answered" and final["answer"] == "".join(streamed[restart + 1 :])
 
