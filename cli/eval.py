@@ -1,4 +1,4 @@
-"""``rag eval``: score the answer graph on the bundled eval set; ``--gate`` for CI."""
+"""``rag eval``: score the answer graph on an eval set (``--dataset``); ``--gate`` for CI."""
 
 from __future__ import annotations
 
@@ -14,8 +14,19 @@ if TYPE_CHECKING:
 
 
 def eval_command(
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            help="Eval set and its corpus: sample (bundled) or ottilie-brandqvist (written "
+            "without looking at the code).",
+        ),
+    ] = "sample",
     gate: Annotated[
-        bool, typer.Option("--gate", help="Exit 1 when a metric breaks evals/thresholds.yaml.")
+        bool,
+        typer.Option(
+            "--gate", help="Exit 1 when a metric breaks the dataset's evals/thresholds.yaml."
+        ),
     ] = False,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for report.md, results.json, categories.png.")
@@ -49,11 +60,11 @@ def eval_command(
         bool,
         typer.Option(
             "--update-baseline",
-            help="Record this run as the mode's baseline in evals/baseline.json.",
+            help="Record this run as the dataset's baseline for the mode in evals/baseline.json.",
         ),
     ] = False,
 ) -> None:
-    """Run the eval set through the graph and score it with Ragas and our own checks.
+    """Run an eval set through the graph and score it with Ragas and our own checks.
 
     LLM-judged metrics run only when RAG_EVAL_JUDGE names a judge (groq/<model> or local/<name>).
     """
@@ -71,15 +82,19 @@ def eval_command(
         raise typer.BadParameter(
             "a baseline must come from the whole eval set", param_hint="--limit/--category"
         )
-    config = EvalConfig(
-        mode="retrieval_only" if retrieval_only else "full",
-        runs=runs,
-        limit=limit,
-        categories=tuple(category or ()),
-        out_dir=out,
-        data_dir=data_dir,
-        judge=judge_spec(),
-    )
+    try:
+        config = EvalConfig.for_dataset(
+            dataset,
+            mode="retrieval_only" if retrieval_only else "full",
+            runs=runs,
+            limit=limit,
+            categories=tuple(category or ()),
+            out_dir=out,
+            data_dir=data_dir,
+            judge=judge_spec(),
+        )
+    except DatasetError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--dataset") from exc
     try:
         result = run_eval(config, progress=lambda line: typer.echo(line, err=True))
     except (EvalSetupError, DatasetError, UnresolvedReferenceError, ThresholdsError) as exc:
@@ -96,8 +111,8 @@ def eval_command(
             f"{datetime.date.today()}, {runs} run(s), {result.seconds['total']:.0f} s "
             f"on {os.cpu_count()} cores ({load})"
         )
-        baseline.save(config.baseline, config.mode, result.baseline_entry, note)
-        typer.echo(f"baseline for {config.mode} written to {config.baseline}")
+        baseline.save(config.baseline, config.name, config.mode, result.baseline_entry, note)
+        typer.echo(f"baseline for {config.name} ({config.mode}) written to {config.baseline}")
     if gate and not result.passed:
         raise typer.Exit(1)
 

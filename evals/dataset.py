@@ -1,4 +1,8 @@
-"""The eval set: one JSON object per line (see ``datasets/sample_eval.jsonl``)."""
+"""Eval sets: one JSON object per line, each set with the corpus its questions are about.
+
+A dataset is a name, its cases (``datasets/<file>.jsonl``) and its corpus folder; baselines and
+thresholds are kept per dataset name (``baseline.json``, ``thresholds.yaml``).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,45 @@ from typing import Any, Literal
 
 Outcome = Literal["answered", "no_answer", "blocked"]
 
-DATASET = Path(__file__).parent / "datasets" / "sample_eval.jsonl"
-CORPUS = Path(__file__).resolve().parent.parent / "samples" / "corpus"
+_EVALS = Path(__file__).resolve().parent
 
 
 class DatasetError(ValueError):
-    """A line of the eval set is not a valid case."""
+    """A line of the eval set is not a valid case, or no dataset has that name."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    cases: Path
+    corpus: Path
+
+
+DATASETS = {
+    d.name: d
+    for d in (
+        # Written together with the code: it flatters it.
+        Dataset(
+            "sample", _EVALS / "datasets" / "sample_eval.jsonl", _EVALS.parent / "samples/corpus"
+        ),
+        # Written without looking at the code: other formats, sibling documents, inference traps.
+        Dataset(
+            "ottilie-brandqvist",
+            _EVALS / "datasets" / "ottilie-brandqvist.jsonl",
+            _EVALS / "corpora" / "ottilie-brandqvist",
+        ),
+    )
+}
+DEFAULT_DATASET = "sample"
+DATASET = DATASETS[DEFAULT_DATASET].cases
+CORPUS = DATASETS[DEFAULT_DATASET].corpus
+
+
+def dataset_named(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}") from None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from evals.dataset import EvalCase
 from evals.judge import Judge
 from evals.ragas_metrics import RagasScorer
 from evals.references import ResolvedReferences
-from evals.retrieval_metrics import ndcg_at_k, recall_at_k, reciprocal_rank
+from evals.retrieval_metrics import content_recall_at_k, ndcg_at_k, recall_at_k, reciprocal_rank
 from evals.runner import CaseRun
 
 Mode = Literal["full", "retrieval_only"]
@@ -27,6 +27,7 @@ NDCG_K = 10
 def retrieval_scores(ranking: list[str], refs: ResolvedReferences) -> Scores:
     groups = refs.groups
     scores = {f"retrieval.recall@{k}": recall_at_k(ranking, groups, k) for k in RECALL_KS}
+    scores["retrieval.content_recall@5"] = content_recall_at_k(ranking, refs.excerpts, 5)
     scores["retrieval.mrr"] = reciprocal_rank(ranking, groups)
     scores[f"retrieval.ndcg@{NDCG_K}"] = ndcg_at_k(ranking, groups, NDCG_K)
     return scores
