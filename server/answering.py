@@ -65,7 +65,7 @@ class AnswerRunnable(RunnableSerializable[dict[str, Any], dict[str, Any]]):
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[dict[str, Any]]:
         state = self.app_state()
-        question = input["question"]
+        question = input["question"].strip()  # as the guard node would
         configurable = (config or {}).get("configurable", {})
         session_id = configurable["thread_id"]
         conversation = await state.answerer.conversation(session_id)

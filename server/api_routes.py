@@ -5,17 +5,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from core.settings import Settings
+from graph.sessions import validate_session_id
 from knowledge.ingest import ingest
 from knowledge.loaders import LOADERS
 from server.auth import Principal, require_admin, require_client
-from server.feedback import FeedbackIn
-from server.request_checks import check_question, check_rate_limits, check_session_id
+from server.request_checks import (
+    check_question,
+    check_rate_limits,
+    check_session_id,
+    control_character,
+)
 from server.state import AppStateDep
 
 router = APIRouter()
@@ -23,11 +29,43 @@ router = APIRouter()
 UPLOAD_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._ -]{0,127}$")
 
 
+MAX_COMMENT_CHARS = 2000
+
+
 class RetrieveIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     query: str
     k: int = Field(default=5, ge=1, le=50)
     rerank: bool = True
+
+
+class FeedbackIn(BaseModel):
+    """Request body of the feedback route; FastAPI turns a violation into a 422 with the message."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    run_id: UUID | None = Field(default=None, description="Run (trace) id of the answer.")
+    session_id: str | None = Field(default=None, description="Session the answer belongs to.")
+    score: float = Field(ge=0, le=1, allow_inf_nan=False, description="1 = helpful, 0 = not.")
+    comment: str | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
+
+    @field_validator("session_id")
+    @classmethod
+    def _session_id(cls, value: str | None) -> str | None:
+        return None if value is None else validate_session_id(value)
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str | None) -> str | None:
+        if value and control_character(value):
+            raise ValueError("comment contains control characters")
+        return value or None
+
+    @model_validator(mode="after")
+    def _target(self) -> FeedbackIn:
+        if self.run_id is None and self.session_id is None:
+            raise ValueError("give run_id or session_id (or both): what is the feedback about?")
+        return self
 
 
 @router.post("/retrieve", tags=["knowledge"])

@@ -11,42 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from graph.sessions import validate_session_id
 from server.db import Database, Row, as_datetime
-from server.questions import control_character
-
-MAX_COMMENT_CHARS = 2000
-
-
-class FeedbackIn(BaseModel):
-    """Request body of the feedback route; FastAPI turns a violation into a 422 with the message."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    run_id: UUID | None = Field(default=None, description="Run (trace) id of the answer.")
-    session_id: str | None = Field(default=None, description="Session the answer belongs to.")
-    score: float = Field(ge=0, le=1, allow_inf_nan=False, description="1 = helpful, 0 = not.")
-    comment: str | None = Field(default=None, max_length=MAX_COMMENT_CHARS)
-
-    @field_validator("session_id")
-    @classmethod
-    def _session_id(cls, value: str | None) -> str | None:
-        return None if value is None else validate_session_id(value)
-
-    @field_validator("comment")
-    @classmethod
-    def _comment(cls, value: str | None) -> str | None:
-        if value and control_character(value):
-            raise ValueError("comment contains control characters")
-        return value or None
-
-    @model_validator(mode="after")
-    def _target(self) -> FeedbackIn:
-        if self.run_id is None and self.session_id is None:
-            raise ValueError("give run_id or session_id (or both): what is the feedback about?")
-        return self
 
 
 @dataclass(frozen=True)
@@ -76,7 +41,7 @@ class FeedbackStore:
         comment: str | None,
         principal: str,
     ) -> int:
-        """Stores one piece of feedback (validate it with ``FeedbackIn`` first); returns its id."""
+        """Stores one piece of feedback (checked by the route's ``FeedbackIn``); returns its id."""
         with self._db.transaction() as tx:
             rows = tx.execute(
                 "INSERT INTO feedback (run_id, session_id, score, comment, principal) "

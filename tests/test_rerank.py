@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.plumbing_reranker import write_plumbing_model
 from core.settings import Settings
 from knowledge.rerank import Reranker
 from knowledge.retriever import HybridRetriever
+from tests.plumbing_reranker import write_plumbing_model
 
 QUERY = "When does my Kubernetes certification expire?"
 

@@ -153,7 +153,7 @@ def test_cached_answer_is_served_without_the_llm_and_still_recorded_in_the_sessi
     first = invoke(client, question, "cache-a").json()["output"]
     again = invoke(client, question.upper() + "  ", "cache-b").json()["output"]  # normalised
     assert again == first and len(llm.calls) == 1
-    cached_turn = [question.upper() + "  ", first["answer"]]
+    cached_turn = [question.upper(), first["answer"]]
     assert conversation(client, "cache-b") == cached_turn  # the session has the cached turn
     # ...and a follow-up in that session is rewritten with it in its history.
     llm.outcomes += ["the CKA expiry date?", "Still 2027-08-14 [1]."]

@@ -8,8 +8,9 @@ import pytest
 from fastapi import Body, FastAPI
 from fastapi.testclient import TestClient
 
+from server.api_routes import FeedbackIn
 from server.db import Database, IntegrityError, PostgresDatabase
-from server.feedback import FeedbackIn, FeedbackStore
+from server.feedback import FeedbackStore
 from server.migrations import migrate
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from core.settings import Settings
 from server.limits import BodySizeLimitMiddleware
-from server.questions import QuestionError, validate_question
+from server.request_checks import QuestionError, validate_question
 from tests.servers import free_port
 
 LIMIT = 1000

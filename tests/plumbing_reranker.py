@@ -92,7 +92,7 @@ def write_plumbing_model(
 
     onnx.save_model(model, str(target / onnx_filename(model_name)))
     (target / MARKER).write_text(
-        f"Plumbing model ({compute}) written by benchmarks/plumbing_reranker.py.\n"
+        f"Plumbing model ({compute}) written by tests/plumbing_reranker.py.\n"
         "Untrained: its scores are meaningless. For latency and wiring tests only.\n",
         encoding="utf-8",
     )
@@ -306,7 +306,7 @@ def _tinybert_graph(
 
 
 def main() -> None:
-    """``python -m benchmarks.plumbing_reranker DIR [trivial|tinybert-l2]``: write, smoke-test."""
+    """``python -m tests.plumbing_reranker DIR [trivial|tinybert-l2]``: write, smoke-test."""
     import sys
     import time
 
