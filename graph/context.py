@@ -29,6 +29,25 @@ class Context:
     top_k: int = field(
         default=_DEFAULTS.top_k, metadata={"description": "Passages given to the LLM."}
     )
+    list_top_k: int = field(
+        default=_DEFAULTS.list_top_k,
+        metadata={"description": "Passages given to the LLM for a list question."},
+    )
+    context_tokens: int = field(
+        default=_DEFAULTS.context_tokens,
+        metadata={
+            "description": "Token budget of the passages in the prompt (the prompt is most of "
+            "the time to the first token on a local model)."
+        },
+    )
+    list_context_tokens: int = field(
+        default=_DEFAULTS.list_context_tokens,
+        metadata={"description": "The same budget for a list question."},
+    )
+    passage_tokens: int = field(
+        default=_DEFAULTS.passage_tokens,
+        metadata={"description": "A longer passage is trimmed to its lines nearest the question."},
+    )
     retrieve_k: int = field(
         default=_DEFAULTS.retrieve_k, metadata={"description": "Fused candidates to rerank."}
     )

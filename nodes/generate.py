@@ -16,10 +16,11 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.state import State
+from knowledge.query_intent import is_list_question
 from llm.chain import AllProvidersFailedError, ProviderChain
-from nodes.citations import attribute, resolve_citations
+from nodes.answer_check import check_answer
 from nodes.history import recent_turns, record_turn
-from prompts.replies import NOT_FOUND, says_not_found
+from nodes.passages import fit
 
 # Small local models follow an instruction better when it is repeated after the question; an
 # insistent "say you can't find it" here made them refuse answerable questions, so the not-found
@@ -29,7 +30,8 @@ REMINDER = "Answer from the documents above, citing them like [1]."
 
 def format_documents(documents: list[dict[str, Any]]) -> str:
     """Numbered best-first, but listed best-last: small models weigh what is nearest the
-    question most, so the strongest passage goes there."""
+    question most, so the strongest passage goes there. ``section`` starts with the document's
+    title, which tells sibling documents with the same section names apart."""
     blocks = []
     for n, doc in reversed(list(enumerate(documents, start=1))):
         extra = f' page="{doc["page"]}"' if doc.get("page") else ""
@@ -47,8 +49,10 @@ def format_documents(documents: list[dict[str, Any]]) -> str:
 def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
     def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         ctx = runtime.context
-        documents = state.get("documents", [])[: ctx.top_k]
-        prompt = f"{format_documents(documents)}\n\nQuestion: {state['question']}\n\n{REMINDER}"
+        standalone = state.get("search_query") or state["question"]
+        budget = ctx.list_context_tokens if is_list_question(standalone) else ctx.context_tokens
+        passages = fit(state.get("documents", []), standalone, budget, ctx.passage_tokens)
+        prompt = f"{format_documents(passages)}\n\nQuestion: {state['question']}\n\n{REMINDER}"
         messages = [
             SystemMessage(ctx.answer_prompt),
             *recent_turns(state, ctx.history_turns),
@@ -58,20 +62,14 @@ def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dic
             reply, provider = llm.invoke(messages)
         except AllProvidersFailedError as exc:
             return {"error": f"llm_unavailable: {exc}"}
-        answer, citations = resolve_citations(str(reply.content), documents)
-        if not citations:
-            answer, citations = attribute(answer, documents)
-        if says_not_found(answer) or not answer:
-            answer, citations, outcome = NOT_FOUND, [], "no_answer"
-        else:
-            outcome = "answered"
+        checked = check_answer(str(reply.content), passages, standalone)
         return {
-            "answer": answer,
-            "citations": citations,
-            "outcome": outcome,
-            "reason": "" if outcome == "answered" else "not_in_documents",
+            "answer": checked.answer,
+            "citations": checked.citations,
+            "outcome": checked.outcome,
+            "reason": checked.reason,
             "provider": provider,
-            "messages": record_turn(state, answer),
+            "messages": record_turn(state, checked.answer),
         }
 
     return generate

@@ -1,8 +1,10 @@
 """Citation resolution and attribution: pure functions on hand-made passages."""
 
+from typing import Any
+
 from nodes.citations import attribute, resolve_citations
 
-DOCS = [
+DOCS: list[dict[str, Any]] = [
     {"chunk_id": "c1", "source": "/corpus/certificates.yaml", "heading": "CKA", "page": None,
      "text": "name: Certified Kubernetes Administrator\nexpires: 2027-08-14"},
     {"chunk_id": "c2", "source": "/corpus/transcript.md", "heading": "Fall 2021", "page": 2,

@@ -58,11 +58,23 @@ def test_the_answer_prompt_asks_for_the_exact_not_found_reply() -> None:
         NOT_FOUND,
         "Sorry, I cannot find that in your documents.",
         "I can\u2019t find that in your files.",
+        "The documents do not mention your birthplace. You grew up in Port Aldous [2].",
+        "There is no information about your salary in the documents.",
+        "Your date of birth is not mentioned in the documents provided.",
+        "The provided documents don't specify a home address.",
     ],
 )
 def test_not_found_replies_are_recognised_however_written(reply: str) -> None:
     assert says_not_found(reply)
 
 
-def test_an_answer_is_not_a_not_found_reply() -> None:
-    assert not says_not_found("Your CKA expires on 2027-08-14 [1].")
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your CKA expires on 2027-08-14 [1].",
+        "No. You have an MSc in Health Informatics [1]; a law degree is not listed.",
+        "You worked at Calder Valley [1]. The unit had 32 beds [2].",
+    ],
+)
+def test_an_answer_is_not_a_not_found_reply(reply: str) -> None:
+    assert not says_not_found(reply)
