@@ -37,6 +37,12 @@ def eval_command(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Only the first N cases.")
     ] = None,
+    per_category: Annotated[
+        int | None,
+        typer.Option(
+            "--per-category", min=1, help="Only the first N cases of each category (quick runs)."
+        ),
+    ] = None,
     category: Annotated[
         list[str] | None,
         typer.Option("--category", help="Only this category (repeatable), e.g. factual, attack."),
@@ -78,9 +84,10 @@ def eval_command(
     from llm.local_model import ModelUnavailableError
     from llm.providers import LLMConfigError
 
-    if update_baseline and (limit or category):
+    if update_baseline and (limit or category or per_category):
         raise typer.BadParameter(
-            "a baseline must come from the whole eval set", param_hint="--limit/--category"
+            "a baseline must come from the whole eval set",
+            param_hint="--limit/--category/--per-category",
         )
     try:
         config = EvalConfig.for_dataset(
@@ -89,6 +96,7 @@ def eval_command(
             runs=runs,
             limit=limit,
             categories=tuple(category or ()),
+            per_category=per_category,
             out_dir=out,
             data_dir=data_dir,
             judge=judge_spec(),

@@ -95,9 +95,13 @@ def parse_case(row: dict[str, Any]) -> EvalCase:
 
 
 def load_cases(
-    path: Path = DATASET, limit: int | None = None, categories: Sequence[str] = ()
+    path: Path,
+    limit: int | None = None,
+    categories: Sequence[str] = (),
+    per_category: int | None = None,
 ) -> list[EvalCase]:
-    """Cases in file order, filtered by category, then cut to ``limit``."""
+    """Cases in file order, filtered by category, the first ``per_category`` of each category,
+    then cut to ``limit``."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -115,4 +119,12 @@ def load_cases(
         if unknown:
             raise DatasetError(f"unknown categories {unknown}; known: {sorted(known)}")
         cases = [c for c in cases if c.category in categories]
+    if per_category is not None:
+        taken: dict[str, int] = {}
+        kept = []
+        for case in cases:
+            taken[case.category] = taken.get(case.category, 0) + 1
+            if taken[case.category] <= per_category:
+                kept.append(case)
+        cases = kept
     return cases[:limit] if limit is not None else cases

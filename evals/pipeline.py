@@ -54,6 +54,7 @@ class EvalConfig:
     runs: int = 1
     limit: int | None = None
     categories: tuple[str, ...] = ()
+    per_category: int | None = None  # a quick run balanced over categories
     out_dir: Path = Path("eval-out")
     data_dir: Path | None = None  # None: a throw-away folder
     name: str = DEFAULT_DATASET  # the key of its thresholds and baseline
@@ -163,7 +164,7 @@ def measure(config: EvalConfig, make_services: MakeServices, progress: Progress)
     """Ingest, run every case ``config.runs`` times, score."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    cases = load_cases(config.dataset, config.limit, config.categories)
+    cases = load_cases(config.dataset, config.limit, config.categories, config.per_category)
     with _data_dir(config.data_dir) as data_dir:
         # Embedded Chroma under the eval's own folder even when CHROMA_HOST names a server:
         # the sample corpus must never be ingested into someone's real store.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from evals.answer_checks import cites_a_reference, fact_recall, violations
+from evals.answer_checks import cites_a_reference, fact_recall, invented_facts, violations
 from evals.dataset import EvalCase
 from evals.judge import Judge
 from evals.ragas_metrics import RagasScorer
@@ -41,6 +41,11 @@ def answer_checks(case: EvalCase, run: CaseRun, refs: ResolvedReferences) -> Sco
         scores["answer.violation_rate"] = float(bool(violations(run.answer, case.must_not_contain)))
     if refs.groups and run.outcome == "answered":
         scores["citation.accuracy"] = float(cites_a_reference(run.citations, refs.sources))
+    if run.outcome == "answered":
+        shown = [str(p["text"]) for p in run.passages]
+        scores["answer.invented_facts"] = float(
+            len(invented_facts(run.answer, shown, case.question))
+        )
     return scores
 
 

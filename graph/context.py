@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from core.settings import Settings
-from prompts import ANSWER, REWRITE
+from prompts import ANSWER, REMINDER, REWRITE
 
 _DEFAULTS = Settings()
 
@@ -21,6 +21,13 @@ class Context:
     answer_prompt: str = field(
         default=ANSWER.text,
         metadata={"description": "System prompt of the generate node."},
+    )
+    reminder_prompt: str = field(
+        default=REMINDER.text,
+        metadata={
+            "description": "Repeated after the question, one 'kind: text' line per kind of "
+            "question (answer, yes_no, list)."
+        },
     )
     rewrite_prompt: str = field(
         default=REWRITE.text,
@@ -86,4 +93,5 @@ class Context:
     def prompt_version(self) -> str:
         """Reported with every answer (traces) and part of cache keys."""
         answer = ANSWER.fingerprint_of(self.answer_prompt)
-        return f"{answer}+{REWRITE.fingerprint_of(self.rewrite_prompt)}"
+        reminder = REMINDER.fingerprint_of(self.reminder_prompt)
+        return f"{answer}+{reminder}+{REWRITE.fingerprint_of(self.rewrite_prompt)}"

@@ -18,7 +18,7 @@ from typing import Any
 from graph.state import Citation, Outcome
 from knowledge.query_intent import is_polar_question
 from nodes.citations import attribute, resolve_citations
-from nodes.grounding import keep_grounded, sentences
+from nodes.grounding import keep_grounded
 from prompts.replies import NOT_FOUND, says_not_found
 
 log = logging.getLogger(__name__)
@@ -45,10 +45,8 @@ def check_answer(raw: str, passages: list[dict[str, Any]], question: str) -> Che
     text = raw.strip()
     if not text:
         return _no_answer("not_in_documents")
-    if says_not_found(text):
-        rest = " ".join(sentences(text)[1:])
-        if not (is_polar_question(question) and _cited(rest, passages)):
-            return _no_answer("not_in_documents")
+    if says_not_found(text) and not (is_polar_question(question) and _cited(text, passages)):
+        return _no_answer("not_in_documents")
     grounded, invented = keep_grounded(text, [str(p["text"]) for p in passages], question)
     if invented:
         log.info("removed unsupported facts from the answer: %s", invented)

@@ -16,16 +16,12 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context
 from graph.state import State
-from knowledge.query_intent import is_list_question
+from knowledge.query_intent import is_list_question, is_polar_question
 from llm.chain import AllProvidersFailedError, ProviderChain
 from nodes.answer_check import check_answer
 from nodes.history import recent_turns, record_turn
 from nodes.passages import fit
-
-# Small local models follow an instruction better when it is repeated after the question; an
-# insistent "say you can't find it" here made them refuse answerable questions, so the not-found
-# rule lives in the system prompt only.
-REMINDER = "Answer from the documents above, citing them like [1]."
+from prompts import reminder_for
 
 
 def format_documents(documents: list[dict[str, Any]]) -> str:
@@ -46,13 +42,23 @@ def format_documents(documents: list[dict[str, Any]]) -> str:
     return "<documents>\n" + "\n".join(blocks) + "\n</documents>"
 
 
+def question_kind(question: str) -> str:
+    """Which reminder follows the question. An insistent "say you can't find it" there made small
+    models refuse answerable questions, so the not-found rule lives in the system prompt only."""
+    if is_polar_question(question):
+        return "yes_no"
+    return "list" if is_list_question(question) else "answer"
+
+
 def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dict[str, Any]]:
     def generate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         ctx = runtime.context
         standalone = state.get("search_query") or state["question"]
-        budget = ctx.list_context_tokens if is_list_question(standalone) else ctx.context_tokens
+        kind = question_kind(standalone)
+        budget = ctx.list_context_tokens if kind == "list" else ctx.context_tokens
         passages = fit(state.get("documents", []), standalone, budget, ctx.passage_tokens)
-        prompt = f"{format_documents(passages)}\n\nQuestion: {state['question']}\n\n{REMINDER}"
+        reminder = reminder_for(ctx.reminder_prompt, kind)
+        prompt = f"{format_documents(passages)}\n\nQuestion: {state['question']}\n\n{reminder}"
         messages = [
             SystemMessage(ctx.answer_prompt),
             *recent_turns(state, ctx.history_turns),

@@ -146,7 +146,10 @@ def test_every_chunk_carries_its_documents_title(tmp_path: Path) -> None:
 
 
 def test_plain_text_headings_become_the_heading_path(tmp_path: Path) -> None:
-    text = "Jane Doe\nNurse\n\nExperience\n\nWard 4\nCharge nurse.\n\n== Code Club ==\nMentor.\n\nPRACTICE HOURS\n450 hours.\nHIMSS\n"
+    text = (
+        "Jane Doe\nNurse\n\nExperience\n\nWard 4\nCharge nurse.\n\n== Code Club ==\nMentor.\n\n"
+        "PRACTICE HOURS\n450 hours.\nHIMSS\n"
+    )
     doc = load(write(tmp_path, "profile.txt", text), 10_000)
     assert [(s.heading_path, s.text.splitlines()[0]) for s in doc.sections] == [
         (("Profile",), "Jane Doe"),

@@ -7,7 +7,7 @@ import pytest
 from core.settings import Settings
 from graph.context import Context
 from graph.state import Answer, TurnState, empty_turn, to_answer
-from prompts import ANSWER, REWRITE
+from prompts import ANSWER, REMINDER, REWRITE, reminder_for
 from prompts.replies import NOT_FOUND, says_not_found
 
 
@@ -42,7 +42,8 @@ def test_context_comes_from_settings() -> None:
 
 def test_prompt_version_names_the_prompt_text_actually_used() -> None:
     shipped = Context().prompt_version
-    assert shipped == f"{ANSWER.fingerprint}+{REWRITE.fingerprint}"
+    assert shipped == f"{ANSWER.fingerprint}+{REMINDER.fingerprint}+{REWRITE.fingerprint}"
+    assert shipped.startswith("answer.v2-")
     edited = Context(answer_prompt=ANSWER.text + "\nAlways answer in French.").prompt_version
     assert edited != shipped and edited.startswith("answer.edited-")
     assert edited.endswith(f"+{REWRITE.fingerprint}")
@@ -78,3 +79,9 @@ def test_not_found_replies_are_recognised_however_written(reply: str) -> None:
 )
 def test_an_answer_is_not_a_not_found_reply(reply: str) -> None:
     assert not says_not_found(reply)
+
+
+def test_each_kind_of_question_has_its_reminder() -> None:
+    kinds = {reminder_for(REMINDER.text, k) for k in ("answer", "yes_no", "list")}
+    assert len(kinds) == 3  # three different lines
+    assert reminder_for(REMINDER.text, "unknown") == reminder_for(REMINDER.text, "answer")

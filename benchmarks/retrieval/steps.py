@@ -35,6 +35,7 @@ from typing import Any
 import bm25s
 import numpy as np
 
+from benchmarks.retrieval.cli import DEFAULT_SCIFACT
 from benchmarks.retrieval.output import log
 from benchmarks.retrieval.ranking import dedupe_docs, ndcg_at
 from benchmarks.retrieval.scifact import load_scifact
@@ -145,7 +146,7 @@ def eval_set(name: str, settings: Settings) -> dict[str, dict[str, float]]:
             legs = MemoryLegs(ids, texts, settings)
             for run, leg in runs(legs.keyword, legs.dense, corpus.abbreviations.expand).items():
                 rankings = {q.id: [cid for cid, _ in leg(q.text)][:20] for q in queries}
-                results[f"{run} | {variant}"] = score_eval_set(rankings, refs)
+                results[f"{run} · {variant}"] = score_eval_set(rankings, refs)
         shipped = {q.id: [r.chunk_id for r in retriever.retrieve(q.text, 20)] for q in queries}
         results["retrieve() as shipped"] = score_eval_set(shipped, refs)
     return results
@@ -199,7 +200,7 @@ def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
     for name in names:
         cells = []
         for s in sets:
-            m = results[s].get(name) or results[s].get(name.split(" | ")[0])
+            m = results[s].get(name) or results[s].get(name.split(" · ")[0])
             cells.append(f"{m['recall@5']:.3f} / {m['mrr']:.3f} / {m['ndcg@10']:.3f}" if m else "–")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -208,7 +209,7 @@ def markdown(results: dict[str, dict[str, dict[str, float]]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scifact-work", type=Path, help="--work folder of benchmarks.retrieval")
-    parser.add_argument("--scifact", type=Path, default=Path("../shared/bench/scifact"))
+    parser.add_argument("--scifact", type=Path, default=DEFAULT_SCIFACT)
     parser.add_argument("--out", type=Path, help="write the results as JSON")
     args = parser.parse_args(argv)
     settings = Settings.from_env()
