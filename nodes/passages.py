@@ -13,7 +13,7 @@ from typing import Any
 
 from knowledge.snapshot import tokenize
 
-CHARS_PER_TOKEN = 4
+CHARS_PER_TOKEN = 3
 GAP = "…"
 
 
