@@ -9,6 +9,7 @@ is close enough for a budget and needs no tokenizer.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from knowledge.snapshot import tokenize
@@ -21,34 +22,45 @@ def approx_tokens(text: str) -> int:
     return len(text) // CHARS_PER_TOKEN + 1
 
 
-def _lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.strip()]
+def _units(text: str) -> tuple[list[str], str]:
+    """What a passage is trimmed by: its blocks (blank-line separated: records, paragraphs) when
+    it has several, so a record's fields stay together; else its lines."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if len(blocks) > 1:
+        return blocks, "\n\n"
+    return [line for line in text.splitlines() if line.strip()], "\n"
 
 
 def trim(text: str, question: str, max_tokens: int) -> str:
-    """``text`` if it fits; else its first line (often the label: a role, a table header) and the
-    lines sharing the most words with the question, in their original order, gaps marked."""
+    """``text`` if it fits; else the blocks (or lines) sharing the most words with the question,
+    in their original order, gaps marked. A passage cut by lines keeps its first line, which is
+    usually its label (a role, a table header)."""
     if approx_tokens(text) <= max_tokens:
         return text
-    lines = _lines(text)
+    units, joiner = _units(text)
     wanted = set(tokenize([question])[0])
-    overlap = [len(wanted.intersection(tokenize([line])[0])) for line in lines]
-    keep = {0}
-    budget = max_tokens - approx_tokens(lines[0])
-    for i in sorted(range(1, len(lines)), key=lambda i: (-overlap[i], i)):
-        cost = approx_tokens(lines[i])
-        if overlap[i] == 0 or cost > budget:
+    overlap = [len(wanted.intersection(tokenize([unit])[0])) for unit in units]
+    keep: set[int] = {0} if joiner == "\n" else set()
+    budget = max_tokens - sum(approx_tokens(units[i]) for i in keep)
+    for i in sorted(range(len(units)), key=lambda i: (-overlap[i], i)):
+        cost = approx_tokens(units[i])
+        if i in keep or overlap[i] == 0:
             continue
-        keep.add(i)
-        budget -= cost
+        if cost <= budget:
+            keep.add(i)
+            budget -= cost
+        elif not keep and joiner != "\n":  # the best block alone is too long: cut it by lines
+            return trim(units[i], question, max_tokens)
+    if not keep:  # nothing shares a word with the question: the first block, cut by lines
+        return trim(units[0], question, max_tokens) if joiner != "\n" else units[0]
     out: list[str] = []
     for i in sorted(keep):
         if out and i - 1 not in keep:
             out.append(GAP)
-        out.append(lines[i])
-    if max(keep) < len(lines) - 1:
+        out.append(units[i])
+    if max(keep) < len(units) - 1:
         out.append(GAP)
-    return "\n".join(out)
+    return joiner.join(out)
 
 
 def fit(

@@ -27,8 +27,22 @@ def test_a_long_passage_keeps_its_label_and_the_lines_about_the_question() -> No
 
 def test_passages_are_taken_best_first_until_the_budget_is_spent() -> None:
     docs = [{"chunk_id": str(i), "heading": f"Doc {i}", "text": "word " * 40} for i in range(5)]
-    chosen = fit(docs, "question", budget=120, per_passage=200)
+    chosen = fit(docs, "question", budget=150, per_passage=200)
     assert [d["chunk_id"] for d in chosen] == ["0", "1"]
     # The best passage is always kept, trimmed to the per-passage cap.
-    (only,) = fit([{"chunk_id": "x", "heading": "H", "text": ROLE}], "team", 1, 30)
+    (only,) = fit([{"chunk_id": "x", "heading": "H", "text": ROLE}], "team", 1, 40)
     assert "team of 14" in only["text"] and approx_tokens(only["text"]) < approx_tokens(ROLE)
+
+
+def test_records_are_trimmed_whole_so_fields_never_mix() -> None:
+    records = "\n\n".join(
+        f"name: {name}\nissuer: {issuer}\nexpires: {date}"
+        for name, issuer, date in [
+            ("Certified Kubernetes Administrator (CKA)", "The Linux Foundation", "2027-08-14"),
+            ("AWS Solutions Architect", "Amazon Web Services", "2026-11-02"),
+            ("Terraform Associate", "HashiCorp", "2025-06-30"),
+        ]
+    )
+    trimmed = trim(records, "When does my CKA expire?", 40)
+    assert trimmed.startswith("name: Certified Kubernetes Administrator (CKA)\n")
+    assert "expires: 2027-08-14" in trimmed and "2026-11-02" not in trimmed
