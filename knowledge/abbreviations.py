@@ -104,13 +104,6 @@ class Abbreviations:
                     found.add(acronym, long)
         return found
 
-    def to_json(self) -> dict[str, list[str]]:
-        return {short: sorted(longs) for short, longs in sorted(self.pairs.items())}
-
-    @classmethod
-    def from_json(cls, data: dict[str, list[str]]) -> Abbreviations:
-        return cls({short: set(longs) for short, longs in data.items()})
-
     def expand(self, query: str) -> str:
         """The query plus the other form of every abbreviation it uses, either way round."""
         lowered = " ".join(query.lower().split())

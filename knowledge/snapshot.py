@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,6 @@ import Stemmer
 from knowledge.abbreviations import Abbreviations
 
 _STEMMER = Stemmer.Stemmer("english")
-_ABBREVIATIONS = "abbreviations.json"
 
 
 def tokenize(texts: list[str]) -> list[list[str]]:
@@ -56,18 +56,16 @@ def corpus_version(chunk_ids: list[str]) -> str:
 class Snapshot:
     """An immutable, loaded corpus snapshot with keyword search."""
 
-    def __init__(
-        self,
-        version: str,
-        chunks: list[StoredChunk],
-        bm25: bm25s.BM25 | None,
-        abbreviations: Abbreviations | None = None,
-    ) -> None:
+    def __init__(self, version: str, chunks: list[StoredChunk], bm25: bm25s.BM25 | None) -> None:
         self.version = version
         self.chunks = chunks
         self.by_id = {c.chunk_id: c for c in chunks}
         self._bm25 = bm25
-        self.abbreviations = abbreviations or Abbreviations()
+
+    @cached_property
+    def abbreviations(self) -> Abbreviations:
+        """Learned from the chunks on first use only: query expansion is off by default."""
+        return Abbreviations.learn(c.indexed_text() for c in self.chunks)
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first; chunks with no matching term are left out."""
@@ -104,8 +102,6 @@ def publish(index_dir: Path, chunks: list[StoredChunk]) -> str:
             bm25 = bm25s.BM25()
             bm25.index(tokenize([c.indexed_text() for c in chunks]), show_progress=False)
             bm25.save(str(staging / "bm25"))
-        learned = Abbreviations.learn(c.indexed_text() for c in chunks)
-        (staging / _ABBREVIATIONS).write_text(json.dumps(learned.to_json()), encoding="utf-8")
         _fsync_dir(staging)
         os.replace(staging, target)
     pointer = index_dir / ".CURRENT.tmp"
@@ -136,15 +132,7 @@ def load(index_dir: Path) -> Snapshot:
         if line
     ]
     bm25 = bm25s.BM25.load(str(folder / "bm25")) if chunks else None
-    return Snapshot(version, chunks, bm25, _abbreviations(folder, chunks))
-
-
-def _abbreviations(folder: Path, chunks: list[StoredChunk]) -> Abbreviations:
-    """Learned at publish time; a snapshot published before that learns them now."""
-    try:
-        return Abbreviations.from_json(json.loads((folder / _ABBREVIATIONS).read_text("utf-8")))
-    except FileNotFoundError:
-        return Abbreviations.learn(c.indexed_text() for c in chunks)
+    return Snapshot(version, chunks, bm25)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -133,12 +133,6 @@ def sentences(answer: str) -> list[str]:
     return [s for s in _SENTENCE.split(answer.strip()) if s.strip()]
 
 
-def ungrounded(answer: str, passages: Iterable[str], question: str) -> list[str]:
-    """Every number, date or name in ``answer`` that neither a passage nor the question holds."""
-    sources = Sources([*passages, question])
-    return [fact for s in sentences(answer) for fact in sources.unsupported(s)]
-
-
 def keep_grounded(answer: str, passages: Iterable[str], question: str) -> tuple[str, list[str]]:
     """The answer without its sentences that state an unsupported fact, and those facts."""
     sources = Sources([*passages, question])

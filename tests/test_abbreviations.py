@@ -36,8 +36,3 @@ def test_the_question_gets_the_other_form_either_way() -> None:
     )
     assert learned.expand("Is my good clinical practice course valid?").endswith("(GCP)")
     assert learned.expand("What is my GPA?") == "What is my GPA?"  # nothing known: unchanged
-
-
-def test_the_pairs_survive_a_round_trip() -> None:
-    learned = Abbreviations.learn(CORPUS)
-    assert Abbreviations.from_json(learned.to_json()).pairs == learned.pairs
