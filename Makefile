@@ -53,13 +53,15 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.retrieval.steps
 	$(BIN)/python -m benchmarks.serving
 	$(BIN)/python -m benchmarks.answers
 
-## make eval: the full eval with the local model and the gate (slow: about an hour for 82 cases on 2 cores)
+## make eval: the full eval of both eval sets with the local model and the gate (slow: 20-40 min per set on 2 cores)
 eval: install
 	$(BIN)/rag models pull
-	$(BIN)/rag eval --gate --out eval-out
+	$(BIN)/rag eval --dataset sample --gate --out eval-out/sample
+	$(BIN)/rag eval --dataset ottilie-brandqvist --gate --out eval-out/ottilie-brandqvist
 
 ## The whole stack in containers (docs/deploy.md). COMPOSE: `docker compose` or `podman-compose`.
 COMPOSE ?= docker compose

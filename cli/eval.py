@@ -1,4 +1,4 @@
-"""``rag eval``: score the answer graph on the bundled eval set; ``--gate`` for CI."""
+"""``rag eval``: score the answer graph on an eval set (``--dataset``); ``--gate`` for CI."""
 
 from __future__ import annotations
 
@@ -14,8 +14,19 @@ if TYPE_CHECKING:
 
 
 def eval_command(
+    dataset: Annotated[
+        str,
+        typer.Option(
+            "--dataset",
+            help="Eval set and its corpus: sample (bundled) or ottilie-brandqvist (written "
+            "without looking at the code).",
+        ),
+    ] = "sample",
     gate: Annotated[
-        bool, typer.Option("--gate", help="Exit 1 when a metric breaks evals/thresholds.yaml.")
+        bool,
+        typer.Option(
+            "--gate", help="Exit 1 when a metric breaks the dataset's evals/thresholds.yaml."
+        ),
     ] = False,
     out: Annotated[
         Path, typer.Option("--out", help="Folder for report.md, results.json, categories.png.")
@@ -25,6 +36,12 @@ def eval_command(
     ] = 1,
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="Only the first N cases.")
+    ] = None,
+    per_category: Annotated[
+        int | None,
+        typer.Option(
+            "--per-category", min=1, help="Only the first N cases of each category (quick runs)."
+        ),
     ] = None,
     category: Annotated[
         list[str] | None,
@@ -49,11 +66,11 @@ def eval_command(
         bool,
         typer.Option(
             "--update-baseline",
-            help="Record this run as the mode's baseline in evals/baseline.json.",
+            help="Record this run as the dataset's baseline for the mode in evals/baseline.json.",
         ),
     ] = False,
 ) -> None:
-    """Run the eval set through the graph and score it with Ragas and our own checks.
+    """Run an eval set through the graph and score it with Ragas and our own checks.
 
     LLM-judged metrics run only when RAG_EVAL_JUDGE names a judge (groq/<model> or local/<name>).
     """
@@ -67,19 +84,25 @@ def eval_command(
     from llm.local_model import ModelUnavailableError
     from llm.providers import LLMConfigError
 
-    if update_baseline and (limit or category):
+    if update_baseline and (limit or category or per_category):
         raise typer.BadParameter(
-            "a baseline must come from the whole eval set", param_hint="--limit/--category"
+            "a baseline must come from the whole eval set",
+            param_hint="--limit/--category/--per-category",
         )
-    config = EvalConfig(
-        mode="retrieval_only" if retrieval_only else "full",
-        runs=runs,
-        limit=limit,
-        categories=tuple(category or ()),
-        out_dir=out,
-        data_dir=data_dir,
-        judge=judge_spec(),
-    )
+    try:
+        config = EvalConfig.for_dataset(
+            dataset,
+            mode="retrieval_only" if retrieval_only else "full",
+            runs=runs,
+            limit=limit,
+            categories=tuple(category or ()),
+            per_category=per_category,
+            out_dir=out,
+            data_dir=data_dir,
+            judge=judge_spec(),
+        )
+    except DatasetError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--dataset") from exc
     try:
         result = run_eval(config, progress=lambda line: typer.echo(line, err=True))
     except (EvalSetupError, DatasetError, UnresolvedReferenceError, ThresholdsError) as exc:
@@ -96,8 +119,8 @@ def eval_command(
             f"{datetime.date.today()}, {runs} run(s), {result.seconds['total']:.0f} s "
             f"on {os.cpu_count()} cores ({load})"
         )
-        baseline.save(config.baseline, config.mode, result.baseline_entry, note)
-        typer.echo(f"baseline for {config.mode} written to {config.baseline}")
+        baseline.save(config.baseline, config.name, config.mode, result.baseline_entry, note)
+        typer.echo(f"baseline for {config.name} ({config.mode}) written to {config.baseline}")
     if gate and not result.passed:
         raise typer.Exit(1)
 

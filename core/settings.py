@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Fusion = Literal["rrf", "weighted"]
+QueryExpansion = Literal["none", "keyword", "both"]
 
 
 def _default_data_dir() -> Path:
@@ -53,6 +54,9 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 0.5
     candidates_per_leg: int = 100
+    # Abbreviations the corpus defines, added to the question for which legs. Off by default:
+    # measured, it helps the second eval set and costs SciFact 0.024 nDCG@10 (docs/BENCHMARKS.md).
+    query_expansion: QueryExpansion = "none"
 
     # Rerank
     rerank_model: str = "ms-marco-TinyBERT-L-2-v2"
@@ -62,6 +66,10 @@ class Settings:
 
     # Answer graph (defaults of graph.context.Context; Studio can override them per run)
     top_k: int = 5  # passages given to the LLM
+    list_top_k: int = 10  # ... for a list question ("which certifications do I hold?")
+    context_tokens: int = 250  # passage budget of the prompt (tokens ~ characters / 3)
+    list_context_tokens: int = 700  # ... for a list question
+    passage_tokens: int = 120  # one passage is trimmed to its most relevant lines beyond this
     retrieve_k: int = 20  # fused candidates to rerank
     relevance_floor: float = 0.25
     personal_relevance_floor: float = 0.1
@@ -79,6 +87,8 @@ class Settings:
     local_model_source: Literal["pypi", "hub"] = "pypi"
     llm_timeout_s: float = 60.0
     llm_max_tokens: int = 384
+    llm_threads: int = 2  # llama.cpp threads (measured on 2 cores: docs/BENCHMARKS.md)
+    llm_prompt_cache_mb: int = 256  # llama.cpp prompt-prefix states kept in RAM
     breaker_failure_threshold: int = 3
     breaker_recovery_s: float = 30.0
     breaker_half_open_max: int = 1
@@ -172,11 +182,16 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("rrf_k", "RAG_RRF_K", int),
     ("dense_weight", "RAG_DENSE_WEIGHT", float),
     ("candidates_per_leg", "RAG_CANDIDATES_PER_LEG", int),
+    ("query_expansion", "RAG_QUERY_EXPANSION", str),
     ("rerank_model", "RAG_RERANK_MODEL", str),
     ("rerank_model_dir", "RAG_RERANK_MODEL_DIR", Path),
     ("rerank_top_n", "RAG_RERANK_TOP_N", int),
     ("rerank_timeout_ms", "RAG_RERANK_TIMEOUT_MS", int),
     ("top_k", "RAG_TOP_K", int),
+    ("list_top_k", "RAG_LIST_TOP_K", int),
+    ("context_tokens", "RAG_CONTEXT_TOKENS", int),
+    ("list_context_tokens", "RAG_LIST_CONTEXT_TOKENS", int),
+    ("passage_tokens", "RAG_PASSAGE_TOKENS", int),
     ("retrieve_k", "RAG_RETRIEVE_K", int),
     ("relevance_floor", "RAG_RELEVANCE_FLOOR", float),
     ("personal_relevance_floor", "RAG_PERSONAL_RELEVANCE_FLOOR", float),
@@ -189,6 +204,8 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("local_model_source", "RAG_LOCAL_MODEL_SOURCE", str),
     ("llm_timeout_s", "RAG_LLM_TIMEOUT_S", float),
     ("llm_max_tokens", "RAG_LLM_MAX_TOKENS", int),
+    ("llm_threads", "RAG_LLM_THREADS", int),
+    ("llm_prompt_cache_mb", "RAG_LLM_PROMPT_CACHE_MB", int),
     ("breaker_failure_threshold", "RAG_BREAKER_FAILURES", int),
     ("breaker_recovery_s", "RAG_BREAKER_RECOVERY_S", float),
     ("breaker_half_open_max", "RAG_BREAKER_HALF_OPEN_MAX", int),
@@ -216,6 +233,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "RAG_FUSION": ("rrf", "weighted"),
+    "RAG_QUERY_EXPANSION": ("none", "keyword", "both"),
     "RAG_LOCAL_MODEL_SOURCE": ("pypi", "hub"),
     "RAG_GUARD_FAIL_MODE": ("open", "closed"),
 }

@@ -90,3 +90,27 @@ def cites_a_reference(citations: Sequence[dict[str, Any]], sources: Iterable[str
     """Whether any cited passage comes from a file the reference contexts name."""
     wanted = list(sources)
     return any(same_file(str(c.get("source", "")), s) for c in citations for s in wanted)
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:-]\d+)*")
+_NAME = re.compile(r"(?<=[a-z,;:] )[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*")
+
+
+def invented_facts(answer: str, passages: Sequence[str], question: str) -> list[str]:
+    """Numbers, dates and mid-sentence names in the answer found in no passage nor the question.
+
+    Written apart from the product's own check (``nodes.grounding``), on this module's
+    normalisation, so the eval does not grade the product with the product's code."""
+    sources = normalise("\n".join([*passages, question]))
+    said = normalise(strip_citations(answer))
+    facts = [
+        n
+        for n in _NUMBER.findall(said)
+        if not re.search(rf"(?<![\d.]){re.escape(n)}(?![\d])", sources)
+    ]
+    names = [
+        n
+        for n in _NAME.findall(strip_citations(answer))
+        if n.lower() not in sources and n.lower() not in _MONTHS
+    ]
+    return facts + names

@@ -1,4 +1,5 @@
-"""The committed baseline (``baseline.json``): the aggregates of a reference run per mode.
+"""The committed baselines (``baseline.json``): the aggregates of a reference run per dataset and
+mode (``{"<dataset>": {"<mode>": entry}}``).
 
 A run is compared with a baseline only when it is the same experiment: the same cases, and for the
 full mode the same answering LLM (and the same judge for judged metrics). Otherwise deltas are
@@ -43,6 +44,12 @@ def load(path: Path = BASELINE) -> dict[str, Any]:
     return data
 
 
+def recorded(path: Path, dataset: str, mode: str) -> dict[str, Any]:
+    """The baseline entry of one dataset and mode ({} when none was recorded)."""
+    entry = load(path).get(dataset, {}).get(mode, {})
+    return entry if isinstance(entry, dict) else {}
+
+
 def section(
     mode: str, case_ids: Sequence[str], llm: str, judge: str | None, metrics: Mapping[str, float]
 ) -> dict[str, Any]:
@@ -55,10 +62,10 @@ def section(
     }
 
 
-def save(path: Path, mode: str, entry: Mapping[str, Any], note: str) -> None:
-    """Replace this mode's section only; the other mode's baseline stays as recorded."""
+def save(path: Path, dataset: str, mode: str, entry: Mapping[str, Any], note: str) -> None:
+    """Replace this dataset's mode only; every other baseline stays as recorded."""
     data = load(path)
-    data[mode] = {**entry, "note": note}
+    data.setdefault(dataset, {})[mode] = {**entry, "note": note}
     path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

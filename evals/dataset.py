@@ -1,4 +1,8 @@
-"""The eval set: one JSON object per line (see ``datasets/sample_eval.jsonl``)."""
+"""Eval sets: one JSON object per line, each set with the corpus its questions are about.
+
+A dataset is a name, its cases (``datasets/<file>.jsonl``) and its corpus folder; baselines and
+thresholds are kept per dataset name (``baseline.json``, ``thresholds.yaml``).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,45 @@ from typing import Any, Literal
 
 Outcome = Literal["answered", "no_answer", "blocked"]
 
-DATASET = Path(__file__).parent / "datasets" / "sample_eval.jsonl"
-CORPUS = Path(__file__).resolve().parent.parent / "samples" / "corpus"
+_EVALS = Path(__file__).resolve().parent
 
 
 class DatasetError(ValueError):
-    """A line of the eval set is not a valid case."""
+    """A line of the eval set is not a valid case, or no dataset has that name."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    cases: Path
+    corpus: Path
+
+
+DATASETS = {
+    d.name: d
+    for d in (
+        # Written together with the code: it flatters it.
+        Dataset(
+            "sample", _EVALS / "datasets" / "sample_eval.jsonl", _EVALS.parent / "samples/corpus"
+        ),
+        # Written without looking at the code: other formats, sibling documents, inference traps.
+        Dataset(
+            "ottilie-brandqvist",
+            _EVALS / "datasets" / "ottilie-brandqvist.jsonl",
+            _EVALS / "corpora" / "ottilie-brandqvist",
+        ),
+    )
+}
+DEFAULT_DATASET = "sample"
+DATASET = DATASETS[DEFAULT_DATASET].cases
+CORPUS = DATASETS[DEFAULT_DATASET].corpus
+
+
+def dataset_named(name: str) -> Dataset:
+    try:
+        return DATASETS[name]
+    except KeyError:
+        raise DatasetError(f"unknown dataset {name!r}; known: {', '.join(DATASETS)}") from None
 
 
 @dataclass(frozen=True)
@@ -58,9 +95,13 @@ def parse_case(row: dict[str, Any]) -> EvalCase:
 
 
 def load_cases(
-    path: Path = DATASET, limit: int | None = None, categories: Sequence[str] = ()
+    path: Path,
+    limit: int | None = None,
+    categories: Sequence[str] = (),
+    per_category: int | None = None,
 ) -> list[EvalCase]:
-    """Cases in file order, filtered by category, then cut to ``limit``."""
+    """Cases in file order, filtered by category, the first ``per_category`` of each category,
+    then cut to ``limit``."""
     cases = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -78,4 +119,12 @@ def load_cases(
         if unknown:
             raise DatasetError(f"unknown categories {unknown}; known: {sorted(known)}")
         cases = [c for c in cases if c.category in categories]
+    if per_category is not None:
+        taken: dict[str, int] = {}
+        kept = []
+        for case in cases:
+            taken[case.category] = taken.get(case.category, 0) + 1
+            if taken[case.category] <= per_category:
+                kept.append(case)
+        cases = kept
     return cases[:limit] if limit is not None else cases

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from langgraph.checkpoint.memory import InMemorySaver
 
@@ -21,7 +22,7 @@ from core.settings import Settings
 from evals import baseline, gate, report, thresholds
 from evals.aggregate import by_category, flatten, summarise
 from evals.chart import write_chart
-from evals.dataset import CORPUS, DATASET, EvalCase, load_cases
+from evals.dataset import DEFAULT_DATASET, EvalCase, dataset_named, load_cases
 from evals.judge import Judge
 from evals.ragas_metrics import RagasScorer
 from evals.recording import RecordingRetriever
@@ -53,13 +54,21 @@ class EvalConfig:
     runs: int = 1
     limit: int | None = None
     categories: tuple[str, ...] = ()
+    per_category: int | None = None  # a quick run balanced over categories
     out_dir: Path = Path("eval-out")
     data_dir: Path | None = None  # None: a throw-away folder
-    dataset: Path = DATASET
-    corpus: Path = CORPUS
+    name: str = DEFAULT_DATASET  # the key of its thresholds and baseline
+    dataset: Path = dataset_named(DEFAULT_DATASET).cases
+    corpus: Path = dataset_named(DEFAULT_DATASET).corpus
     baseline: Path = baseline.BASELINE
     thresholds: Path = thresholds.THRESHOLDS
     judge: str | None = None
+
+    @classmethod
+    def for_dataset(cls, name: str, **options: Any) -> EvalConfig:
+        """The registered dataset ``name``: its cases, corpus, thresholds and baseline."""
+        dataset = dataset_named(name)
+        return cls(name=name, dataset=dataset.cases, corpus=dataset.corpus, **options)
 
 
 @contextmanager
@@ -155,7 +164,7 @@ def measure(config: EvalConfig, make_services: MakeServices, progress: Progress)
     """Ingest, run every case ``config.runs`` times, score."""
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    cases = load_cases(config.dataset, config.limit, config.categories)
+    cases = load_cases(config.dataset, config.limit, config.categories, config.per_category)
     with _data_dir(config.data_dir) as data_dir:
         # Embedded Chroma under the eval's own folder even when CHROMA_HOST names a server:
         # the sample corpus must never be ingested into someone's real store.
@@ -189,7 +198,7 @@ def run_eval(
     """Measure, aggregate, gate against thresholds and the baseline, write the report files."""
     load_start = os.getloadavg()[0]
     started = time.perf_counter()
-    rules = thresholds.load(config.thresholds)  # a broken file fails before the slow part
+    rules = thresholds.load(config.thresholds, config.name)  # fails before the slow part
     m = measure(config, make_services, progress)
     case_ids = [c.id for c in m.cases]
     overall = summarise(m.scores, case_ids)
@@ -197,7 +206,7 @@ def run_eval(
     flat = flatten(overall, categories)
     values = {name: s.value for name, s in flat.items()}
     current = baseline.section(config.mode, case_ids, m.llm, m.judge, values)
-    recorded = baseline.load(config.baseline).get(config.mode, {})
+    recorded = baseline.recorded(config.baseline, config.name, config.mode)
     note = baseline.incomparable(recorded, current)
     gated = None if note else baseline.gated_metrics(recorded, m.judge)
     findings = gate.check(
@@ -206,6 +215,7 @@ def run_eval(
     m.seconds["total"] = time.perf_counter() - started
     overall_values = {k: v for k, v in values.items() if k in overall}
     result = EvalResult(
+        dataset=config.name,
         mode=config.mode,
         cases=m.cases,
         llm=m.llm,
@@ -226,6 +236,6 @@ def run_eval(
         },
     )
     report.write(result, config.out_dir)
-    title = f"rag eval ({config.mode}), {len(m.cases)} cases, {config.runs} run(s)"
+    title = f"rag eval {config.name} ({config.mode}), {len(m.cases)} cases, {config.runs} run(s)"
     write_chart(categories, config.out_dir / "categories.png", title)
     return result

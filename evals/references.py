@@ -26,6 +26,9 @@ class ResolvedReferences:
     groups: tuple[frozenset[str], ...]  # one group of chunk ids per distinct passage
     texts: tuple[str, ...]  # the text of one chunk per group, for string-based metrics
     sources: frozenset[str]  # corpus-relative paths of the files the answer should cite
+    # One group per excerpt as written (not collapsed): content recall counts excerpts, so its
+    # denominator does not depend on how the corpus was chunked.
+    excerpts: tuple[frozenset[str], ...]
 
     @property
     def ids(self) -> frozenset[str]:
@@ -44,12 +47,17 @@ def same_file(source: str, relative: str) -> bool:
 
 
 def _matches(chunk: StoredChunk, ref: ReferenceContext) -> bool:
-    return same_file(chunk.source, ref.source) and squash(ref.contains) in squash(chunk.text)
+    """Against what is indexed and shown (identity, heading path and body): an excerpt may quote a
+    heading ("2019-11-12 - Northern Digital Health Forum") as well as body text."""
+    return same_file(chunk.source, ref.source) and squash(ref.contains) in squash(
+        chunk.indexed_text()
+    )
 
 
 def resolve(case: EvalCase, chunks: Sequence[StoredChunk]) -> ResolvedReferences:
     groups: list[frozenset[str]] = []
     texts: list[str] = []
+    excerpts: list[frozenset[str]] = []
     for ref in case.reference_contexts:
         hits = [c for c in chunks if _matches(c, ref)]
         if not hits:
@@ -57,11 +65,12 @@ def resolve(case: EvalCase, chunks: Sequence[StoredChunk]) -> ResolvedReferences
                 f"{case.id}: no chunk of {ref.source} contains {ref.contains!r}"
             )
         group = frozenset(c.chunk_id for c in hits)
+        excerpts.append(group)
         if group not in groups:
             groups.append(group)
             texts.append(hits[0].text)
     sources = frozenset(r.source for r in case.reference_contexts)
-    return ResolvedReferences(tuple(groups), tuple(texts), sources)
+    return ResolvedReferences(tuple(groups), tuple(texts), sources, tuple(excerpts))
 
 
 def resolve_all(

@@ -48,6 +48,7 @@ def results_json(result: EvalResult) -> dict[str, Any]:
             }
         )
     return {
+        "dataset": result.dataset,
         "mode": result.mode,
         "llm": result.llm,
         "judge": result.judge,
@@ -130,6 +131,7 @@ def report_markdown(result: EvalResult) -> str:
     lines = [
         f"# Eval report ({result.mode.replace('_', '-')})",
         "",
+        f"- dataset: {result.dataset}",
         f"- cases: {len(result.cases)}, runs: {len(result.runs)}; "
         f"LLM: {result.llm or 'none'}; judge: {result.judge or 'none (judged metrics skipped)'}",
         f"- time: {seconds}; machine: {result.machine.get('cores')} cores, "

@@ -15,6 +15,7 @@ from evals.scoring import Mode, Scores
 
 @dataclass
 class EvalResult:
+    dataset: str
     mode: Mode
     cases: list[EvalCase]
     llm: str  # provider chain that answered ("" in retrieval-only mode)

@@ -44,3 +44,12 @@ def ndcg_at_k(ranked: Sequence[str], groups: Sequence[frozenset[str]], k: int) -
     dcg = sum(1.0 / math.log2(rank + 1) for rank in first_hits(ranked, groups) if rank <= k)
     ideal = sum(1.0 / math.log2(rank + 1) for rank in range(1, min(len(groups), k) + 1))
     return dcg / ideal
+
+
+def content_recall_at_k(ranked: Sequence[str], excerpts: Sequence[frozenset[str]], k: int) -> float:
+    """Share of reference excerpts held by any of the top ``k`` chunks. Unlike ``recall_at_k``
+    one chunk may hold several excerpts (a table with three asked-for rows counts three)."""
+    if not excerpts:
+        raise ValueError("content recall needs at least one reference excerpt")
+    top = set(ranked[:k])
+    return sum(1 for group in excerpts if group & top) / len(excerpts)

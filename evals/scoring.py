@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from evals.answer_checks import cites_a_reference, fact_recall, violations
+from evals.answer_checks import cites_a_reference, fact_recall, invented_facts, violations
 from evals.dataset import EvalCase
 from evals.judge import Judge
 from evals.ragas_metrics import RagasScorer
 from evals.references import ResolvedReferences
-from evals.retrieval_metrics import ndcg_at_k, recall_at_k, reciprocal_rank
+from evals.retrieval_metrics import content_recall_at_k, ndcg_at_k, recall_at_k, reciprocal_rank
 from evals.runner import CaseRun
 
 Mode = Literal["full", "retrieval_only"]
@@ -27,6 +27,7 @@ NDCG_K = 10
 def retrieval_scores(ranking: list[str], refs: ResolvedReferences) -> Scores:
     groups = refs.groups
     scores = {f"retrieval.recall@{k}": recall_at_k(ranking, groups, k) for k in RECALL_KS}
+    scores["retrieval.content_recall@5"] = content_recall_at_k(ranking, refs.excerpts, 5)
     scores["retrieval.mrr"] = reciprocal_rank(ranking, groups)
     scores[f"retrieval.ndcg@{NDCG_K}"] = ndcg_at_k(ranking, groups, NDCG_K)
     return scores
@@ -40,6 +41,11 @@ def answer_checks(case: EvalCase, run: CaseRun, refs: ResolvedReferences) -> Sco
         scores["answer.violation_rate"] = float(bool(violations(run.answer, case.must_not_contain)))
     if refs.groups and run.outcome == "answered":
         scores["citation.accuracy"] = float(cites_a_reference(run.citations, refs.sources))
+    if run.outcome == "answered":
+        shown = [str(p["text"]) for p in run.passages]
+        scores["answer.invented_facts"] = float(
+            len(invented_facts(run.answer, shown, case.question))
+        )
     return scores
 
 

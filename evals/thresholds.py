@@ -1,9 +1,10 @@
-"""The gate's rules, from ``thresholds.yaml``: per mode, metric -> limit and allowed regression.
+"""The gate's rules, from ``thresholds.yaml``: per dataset and mode, metric -> limit and allowed
+regression.
 
 Each rule: ``min`` (or ``max`` for lower-is-better metrics), ``tolerance`` (how much worse than
 the baseline a value may be, in the metric's own units) and ``max_nan_rate`` (share of values that
-may be NaN). Sections: ``retrieval_only``, ``full``, and ``judged`` (applied on top of ``full``
-only when a judge is configured).
+may be NaN). Each dataset has the sections ``retrieval_only``, ``full``, and ``judged`` (applied on
+top of ``full`` only when a judge is configured).
 """
 
 from __future__ import annotations
@@ -73,11 +74,15 @@ def parse(document: Any) -> dict[str, list[Rule]]:
     return rules
 
 
-def load(path: Path = THRESHOLDS) -> dict[str, list[Rule]]:
+def load(path: Path, dataset: str) -> dict[str, list[Rule]]:
+    """The rules of one dataset."""
     try:
-        return parse(yaml.safe_load(path.read_text(encoding="utf-8")))
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ThresholdsError(f"{path}: {exc}") from exc
+    if not isinstance(document, dict) or dataset not in document:
+        raise ThresholdsError(f"{path}: no thresholds for dataset {dataset!r}")
+    return parse(document[dataset])
 
 
 def rules_for(rules: dict[str, list[Rule]], mode: str, judged: bool) -> list[Rule]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from core.settings import Settings
-from prompts import ANSWER, REWRITE
+from prompts import ANSWER, REMINDER, REWRITE
 
 _DEFAULTS = Settings()
 
@@ -22,12 +22,38 @@ class Context:
         default=ANSWER.text,
         metadata={"description": "System prompt of the generate node."},
     )
+    reminder_prompt: str = field(
+        default=REMINDER.text,
+        metadata={
+            "description": "Repeated after the question, one 'kind: text' line per kind of "
+            "question (answer, yes_no, list)."
+        },
+    )
     rewrite_prompt: str = field(
         default=REWRITE.text,
         metadata={"description": "System prompt of the rewrite node (follow-up → standalone)."},
     )
     top_k: int = field(
         default=_DEFAULTS.top_k, metadata={"description": "Passages given to the LLM."}
+    )
+    list_top_k: int = field(
+        default=_DEFAULTS.list_top_k,
+        metadata={"description": "Passages given to the LLM for a list question."},
+    )
+    context_tokens: int = field(
+        default=_DEFAULTS.context_tokens,
+        metadata={
+            "description": "Token budget of the passages in the prompt (the prompt is most of "
+            "the time to the first token on a local model)."
+        },
+    )
+    list_context_tokens: int = field(
+        default=_DEFAULTS.list_context_tokens,
+        metadata={"description": "The same budget for a list question."},
+    )
+    passage_tokens: int = field(
+        default=_DEFAULTS.passage_tokens,
+        metadata={"description": "A longer passage is trimmed to its lines nearest the question."},
     )
     retrieve_k: int = field(
         default=_DEFAULTS.retrieve_k, metadata={"description": "Fused candidates to rerank."}
@@ -67,4 +93,5 @@ class Context:
     def prompt_version(self) -> str:
         """Reported with every answer (traces) and part of cache keys."""
         answer = ANSWER.fingerprint_of(self.answer_prompt)
-        return f"{answer}+{REWRITE.fingerprint_of(self.rewrite_prompt)}"
+        reminder = REMINDER.fingerprint_of(self.reminder_prompt)
+        return f"{answer}+{reminder}+{REWRITE.fingerprint_of(self.rewrite_prompt)}"

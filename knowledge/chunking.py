@@ -11,8 +11,9 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 
-from knowledge.documents import Chunk, LoadedDocument, Section
+from knowledge.documents import Chunk, LoadedDocument
 
 _TABLE_LINE = re.compile(r"^\s*\|")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
@@ -26,25 +27,25 @@ def chunk_document(document: LoadedDocument, max_words: int) -> list[Chunk]:
         for text in _pack(list(_blocks(section.text, max_words)), max_words):
             key = (section.heading_path, text)
             seen[key] += 1
-            chunks.append(
-                Chunk(
-                    chunk_id=chunk_id(document.source, section, text, seen[key]),
-                    source=document.source,
-                    heading_path=section.heading_path,
-                    position=len(chunks),
-                    text=text,
-                    page=section.page,
-                    metadata=document.metadata,
-                )
+            chunk = Chunk(
+                chunk_id="",
+                source=document.source,
+                heading_path=section.heading_path,
+                position=len(chunks),
+                text=text,
+                page=section.page,
+                metadata=document.metadata,
             )
+            chunks.append(replace(chunk, chunk_id=chunk_id(chunk, seen[key])))
     return chunks
 
 
-def chunk_id(source: str, section: Section, text: str, occurrence: int) -> str:
-    """Content-addressed: the same text under the same heading of the same file keeps its id
-    across re-ingests, and editing one paragraph changes only that chunk's id."""
-    key = "\x1f".join([source, *section.heading_path, str(section.page), text, str(occurrence)])
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+def chunk_id(chunk: Chunk, occurrence: int) -> str:
+    """Content-addressed over what is indexed (identity and body): the same text under the same
+    title and headings of the same file keeps its id across re-ingests, editing one paragraph
+    changes only that chunk's id, and a changed title re-embeds the document's chunks."""
+    parts = [chunk.source, *chunk.identity, str(chunk.page), chunk.text, str(occurrence)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
 def _words(text: str) -> int:

@@ -12,6 +12,7 @@ import yaml
 from pypdf import PdfReader
 
 from knowledge.documents import BadFileError, LoadedDocument, Section
+from knowledge.outline import Run, heading_levels, pdf_sections, text_sections
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*(?:\n|\Z)", re.DOTALL)
@@ -101,7 +102,15 @@ def load_markdown(path: Path) -> LoadedDocument:
         raise BadFileError("empty document (front-matter only)")
     title = str(metadata.get("title") or "") or _first_h1(text) or title_from_path(path)
     metadata.setdefault("title", title)
-    return LoadedDocument(str(path), list(_markdown_sections(text, title)), metadata)
+    sections = [*_front_matter_section(metadata, title), *_markdown_sections(text, title)]
+    return LoadedDocument(str(path), sections, metadata)
+
+
+def _front_matter_section(metadata: dict[str, Any], title: str) -> list[Section]:
+    """Front-matter fields are content too ("reviewer: Imogen Faraday"): searchable and citable
+    like the body, not only metadata. The title is already every chunk's identity."""
+    lines = [f"{key}: {value}" for key, value in metadata.items() if key != "title"]
+    return [Section((title,), "\n".join(lines))] if lines else []
 
 
 def _first_h1(text: str) -> str | None:
@@ -143,7 +152,7 @@ def _markdown_sections(text: str, title: str) -> Iterator[Section]:
 
 def load_text(path: Path) -> LoadedDocument:
     title = title_from_path(path)
-    return LoadedDocument(str(path), [Section((title,), read_text(path).strip())], {"title": title})
+    return LoadedDocument(str(path), text_sections(read_text(path), title), {"title": title})
 
 
 def load_yaml(path: Path) -> LoadedDocument:
@@ -176,21 +185,13 @@ def _yaml_sections(node: Any, heading: tuple[str, ...]) -> Iterator[Section]:
             if isinstance(value, dict | list):
                 yield from _yaml_sections(value, (*heading, str(key)))
     elif isinstance(node, list) and all(isinstance(item, dict) for item in node):
-        # Each record (a certificate, a job) is its own section named after it, so its fields
-        # are retrieved together and never mixed with a neighbour's.
-        for item in node:
-            yield Section((*heading, _item_title(item)), _yaml_item(item))
+        # Each record (a certificate, a job) is one block, so its fields stay together; records
+        # are packed into chunks side by side, so "which certificates..." finds them all at once.
+        yield Section(heading, "\n\n".join(_yaml_item(item) for item in node))
     elif isinstance(node, list):
         yield Section(heading, "\n".join(_yaml_item(item) for item in node))
     else:
         yield Section(heading, str(_scalar(node)))
-
-
-def _item_title(item: dict[Any, Any]) -> str:
-    for key in ("name", "title", "id"):
-        if key in item and not isinstance(item[key], dict | list):
-            return str(item[key])
-    return str(next(iter(item.values()), "item"))
 
 
 def _yaml_item(item: Any) -> str:
@@ -212,7 +213,13 @@ def load_pdf(path: Path) -> LoadedDocument:
         reader = PdfReader(path)
         if reader.is_encrypted and not reader.decrypt(""):
             raise BadFileError("encrypted PDF (password required)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        runs: list[Run] = []
+
+        def collect(text: str, _cm: Any, tm: Any, font: Any, size: float) -> None:
+            name = str((font or {}).get("/BaseFont", ""))
+            runs.append(Run(text, "Bold" in name or "Black" in name, abs(size * tm[0])))
+
+        pages = [page.extract_text(visitor_text=collect) or "" for page in reader.pages]
         info = reader.metadata
     except BadFileError:
         raise
@@ -222,11 +229,7 @@ def load_pdf(path: Path) -> LoadedDocument:
     if not any(p.strip() for p in pages):
         raise BadFileError("PDF has no text layer (scanned image?)")
     title = str(info.title) if info is not None and info.title else title_from_path(path)
-    sections = [
-        Section((title,), text.strip(), page=number)
-        for number, text in enumerate(pages, start=1)
-        if text.strip()
-    ]
+    sections = pdf_sections(pages, heading_levels(runs), title)
     return LoadedDocument(str(path), sections, {"title": title, "doc_type": "pdf"})
 
 

@@ -96,10 +96,18 @@ class HybridRetriever:
             return weighted(bm25, dense, self.settings.dense_weight)
         return rrf(bm25, dense, self.settings.rrf_k)
 
+    def queries(self, query: str) -> tuple[str, str]:
+        """What each leg searches for: the question with the other form of every abbreviation
+        the corpus defines ("PMP" <-> "Project Management Professional"), per the setting."""
+        mode = self.settings.query_expansion
+        expanded = self.corpus.abbreviations.expand(query) if mode != "none" else query
+        return expanded, expanded if mode == "both" else query
+
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
         """Fused hybrid results (no rerank), each with both legs' ranks and scores."""
         n = max(k, self.settings.candidates_per_leg)
-        fused = self.fuse(self.keyword(query, n), self.dense(query, n))
+        keyword_query, dense_query = self.queries(query)
+        fused = self.fuse(self.keyword(keyword_query, n), self.dense(dense_query, n))
         corpus = self.corpus
         results = []
         for rank, item in enumerate(fused[:k], start=1):

@@ -14,11 +14,14 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import bm25s
 import Stemmer
+
+from knowledge.abbreviations import Abbreviations
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -63,6 +66,11 @@ class Snapshot:
         self.chunks = chunks
         self.by_id = {c.chunk_id: c for c in chunks}
         self._bm25 = bm25
+
+    @cached_property
+    def abbreviations(self) -> Abbreviations:
+        """Learned from the chunks on first use only: query expansion is off by default."""
+        return Abbreviations.learn(c.indexed_text() for c in self.chunks)
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first; chunks with no matching term are left out."""

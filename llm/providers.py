@@ -50,12 +50,13 @@ def _local(settings: Settings, name: str) -> BaseChatModel:
             f"local model {name} not in {settings.models_dir}; run `rag models pull`"
         )
     from langchain_community.chat_models import ChatLlamaCpp
+    from llama_cpp.llama_cache import LlamaRAMCache
 
-    return ChatLlamaCpp(
+    model = ChatLlamaCpp(
         model_path=str(model_file(spec, settings.models_dir)),
         n_ctx=4096,
-        n_batch=256,
-        n_threads=2,
+        n_batch=512,  # the whole prompt in one or two batches (measured: docs/BENCHMARKS.md)
+        n_threads=settings.llm_threads,
         max_tokens=settings.llm_max_tokens,
         # Greedy decoding: grounded answers should not vary run to run.
         temperature=0.0,
@@ -63,6 +64,11 @@ def _local(settings: Settings, name: str) -> BaseChatModel:
         streaming=True,
         verbose=False,
     )
+    # llama.cpp reuses the longest prompt prefix it still holds: the fixed system prompt is read
+    # once, not per question. The RAM cache keeps that prefix's state when another prompt (the
+    # rewrite node's) came in between.
+    model.client.set_cache(LlamaRAMCache(capacity_bytes=settings.llm_prompt_cache_mb << 20))
+    return model
 
 
 def build_chain(settings: Settings) -> ProviderChain:

@@ -37,17 +37,20 @@ def resolve_citations(answer: str, documents: list[dict[str, Any]]) -> tuple[str
 
 
 _FACT = re.compile(r"\b(?:\d{4}-\d{2}-\d{2}|\d[\d,.]*\d|[A-Z]{2,}[- ]?\d+[A-Z\d-]*)\b")
+# Names: two or more capitalised words in a row ("Kestrel Bay University", "Imogen Faraday").
+_NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
 
 
 def attribute(answer: str, documents: list[dict[str, Any]]) -> tuple[str, list[Citation]]:
     """For an answer the model left uncited: cite the passages that contain its facts (dates,
-    numbers, codes), and nothing when no fact can be traced. Small local models often state the
-    right fact and forget the marker; this points the user at where the fact actually stands."""
-    facts = set(_FACT.findall(answer))
+    numbers, codes, multi-word names), and nothing when no fact can be traced. Small local models
+    often state the right fact and forget the marker; this points the user at where the fact
+    actually stands."""
+    facts = set(_FACT.findall(answer)) | set(_NAME.findall(answer))
     cited = [
         n
         for n, doc in enumerate(documents, start=1)
-        if facts and any(f in doc["text"] for f in facts)
+        if facts and any(f in f"{doc['heading']}\n{doc['text']}" for f in facts)
     ][:3]
     if not cited:
         return answer, []

@@ -15,6 +15,7 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.services import Retriever
 from graph.state import State
+from knowledge.query_intent import is_list_question
 from knowledge.retriever import RetrievedChunk
 from nodes.history import record_turn
 from prompts.replies import NOT_FOUND
@@ -37,7 +38,9 @@ def make_rerank(retriever: Retriever) -> Callable[[State, Runtime[Context]], dic
         ctx = runtime.context
         query = state.get("search_query") or state["question"]
         candidates = [RetrievedChunk(**d) for d in state.get("documents", [])]
-        ranked = [r.to_dict() for r in retriever.rerank(query, candidates)][: ctx.top_k]
+        # A list question ("which certifications…") is answered from many passages.
+        k = ctx.list_top_k if is_list_question(query) else ctx.top_k
+        ranked = [r.to_dict() for r in retriever.rerank(query, candidates)][:k]
         floor = floor_for(state["question"], ctx)
         if not any(is_relevant(d, floor) for d in ranked):
             return {

@@ -51,3 +51,12 @@ def load_prompt(name: str) -> Prompt:
 
 ANSWER = load_prompt("answer")
 REWRITE = load_prompt("rewrite")
+# Repeated after the question, one line per kind of question (``answer``, ``yes_no``, ``list``):
+# small local models follow an instruction better when it is nearest the question.
+REMINDER = load_prompt("reminder")
+
+
+def reminder_for(text: str, kind: str) -> str:
+    """The ``kind: …`` line of a reminder prompt, else its ``answer:`` line."""
+    lines = dict(line.split(": ", 1) for line in text.splitlines() if ": " in line)
+    return lines.get(kind) or lines["answer"]

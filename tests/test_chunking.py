@@ -42,9 +42,12 @@ def test_front_matter_becomes_metadata_and_headings_form_paths(tmp_path: Path) -
     assert doc.metadata["tags"] == "school, grades"
     paths = [s.heading_path for s in doc.sections]
     assert paths == [
+        ("Transcript",),  # the front-matter fields: content too, searchable and citable
         ("Transcript", "Fall 2021"),
         ("Transcript", "Spring 2022", "Electives"),
     ]
+    assert "issued: 2024-06-01" in doc.sections[0].text
+    assert "title:" not in doc.sections[0].text  # the title is every chunk's identity already
 
 
 def test_a_grade_stays_with_its_course_and_term(tmp_path: Path) -> None:
@@ -97,7 +100,7 @@ def test_identical_text_under_one_heading_gets_distinct_ids() -> None:
     assert len({c.chunk_id for c in chunks}) == 2
 
 
-def test_yaml_list_items_keep_their_fields_together(tmp_path: Path) -> None:
+def test_yaml_records_keep_their_fields_together_and_sit_side_by_side(tmp_path: Path) -> None:
     yaml_text = """title: Certificates
 doc_type: certificates
 certificates:
@@ -110,15 +113,50 @@ certificates:
 """
     doc = load(write(tmp_path, "certs.yaml", yaml_text), 10_000)
     assert doc.metadata["doc_type"] == "certificates"
-    chunks = chunk_document(doc, max_words=200)
-    cka = next(c for c in chunks if "Kubernetes" in c.text)
-    assert "expires: 2027-08-14" in cka.text
-    assert "Amazon" not in cka.text  # one record per chunk, never mixed with a neighbour
-    assert cka.heading_path == (
-        "Certificates",
-        "certificates",
-        "Certified Kubernetes Administrator",
+    (both,) = chunk_document(doc, max_words=200)  # a list question finds every record at once
+    assert both.heading == "Certificates > certificates"
+    records = both.text.split("\n\n")
+    assert records[0].splitlines() == [
+        "name: Certified Kubernetes Administrator",
+        "issuer: The Linux Foundation",
+        "expires: 2027-08-14",
+    ]
+    small = chunk_document(doc, max_words=12)  # too small for both: split between records
+    assert [c.text.split("\n")[0] for c in small] == [
+        "name: Certified Kubernetes Administrator",
+        "name: AWS Solutions Architect",
+    ]
+
+
+def test_every_chunk_carries_its_documents_title(tmp_path: Path) -> None:
+    sibling = "# {h1}\n\n## Expiration Information\n\n- Expires: {date}\n"
+    a = write(
+        tmp_path,
+        "pmp.md",
+        "---\ntitle: PMP certificate\n---\n" + sibling.format(h1="PMP", date="2027"),
     )
+    b = write(tmp_path, "cphims.md", sibling.format(h1="Certificate: CPHIMS", date="2026"))
+    (pmp,) = [c for c in chunk_document(load(a, 10_000), 100) if "Expires" in c.text]
+    (cphims,) = chunk_document(load(b, 10_000), 100)
+    # The title leads (an H1 the title already contains is not repeated), then the headings.
+    assert pmp.heading == "PMP certificate > Expiration Information"
+    assert cphims.heading == "Certificate: CPHIMS > Expiration Information"
+    assert pmp.indexed_text().startswith("PMP certificate > Expiration Information\n")
+    assert pmp.chunk_id != cphims.chunk_id
+
+
+def test_plain_text_headings_become_the_heading_path(tmp_path: Path) -> None:
+    text = (
+        "Jane Doe\nNurse\n\nExperience\n\nWard 4\nCharge nurse.\n\n== Code Club ==\nMentor.\n\n"
+        "PRACTICE HOURS\n450 hours.\nHIMSS\n"
+    )
+    doc = load(write(tmp_path, "profile.txt", text), 10_000)
+    assert [(s.heading_path, s.text.splitlines()[0]) for s in doc.sections] == [
+        (("Profile",), "Jane Doe"),
+        (("Profile", "Experience"), "Ward 4"),
+        (("Profile", "Code Club"), "Mentor."),
+        (("Profile", "PRACTICE HOURS"), "450 hours."),  # one capitalised word is an acronym
+    ]
 
 
 def test_pdf_pages_are_kept(tmp_path: Path) -> None:
@@ -131,3 +169,35 @@ def test_pdf_pages_are_kept(tmp_path: Path) -> None:
         (1, "Dean's list 2019"),
         (2, "Best paper award 2023"),
     ]
+
+
+def test_pdf_headings_come_from_bold_larger_type_and_carry_over_pages(tmp_path: Path) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title("Transcript - Jane Doe")
+    pdf.add_page()
+    for style, size, line in [
+        ("B", 16, "KESTREL BAY UNIVERSITY"),
+        ("B", 12, "Fall 2009"),
+        ("", 10, "NURS 1010 Foundations 3.0 A-"),
+        ("", 10, "Term GPA: 3.50"),
+        ("B", 10, "Signed"),  # bold at body size: emphasis, not a heading
+        ("B", 12, "Winter 2010"),
+        ("", 10, "NURS 1020 Health Assessment 3.0 A"),
+    ]:
+        pdf.set_font("helvetica", style, size)
+        pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.add_page()
+    pdf.set_font("helvetica", "", 10)
+    pdf.cell(0, 8, "Term GPA: 3.75", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "t.pdf"
+    pdf.output(str(path))
+    doc = load(path, 1_000_000)
+    root = ("Transcript - Jane Doe", "KESTREL BAY UNIVERSITY")
+    assert [(s.heading_path, s.page, s.text.splitlines()[0]) for s in doc.sections] == [
+        ((*root, "Fall 2009"), 1, "NURS 1010 Foundations 3.0 A-"),
+        ((*root, "Winter 2010"), 1, "NURS 1020 Health Assessment 3.0 A"),
+        ((*root, "Winter 2010"), 2, "Term GPA: 3.75"),
+    ]
+    assert "Signed" in doc.sections[0].text

@@ -7,6 +7,7 @@ import pytest
 
 from evals import baseline
 from evals.aggregate import Summary
+from evals.dataset import DATASETS
 from evals.gate import check, check_rule, passed
 from evals.thresholds import THRESHOLDS, Rule, ThresholdsError, load, parse, rules_for
 
@@ -15,8 +16,9 @@ def summary(value: float, nan: int = 0, values: int = 10) -> Summary:
     return Summary(value=value, cases=values, values=values, nan=nan, per_run=[value])
 
 
-def test_the_committed_thresholds_parse() -> None:
-    rules = load(THRESHOLDS)
+@pytest.mark.parametrize("dataset", list(DATASETS))
+def test_the_committed_thresholds_parse(dataset: str) -> None:
+    rules = load(THRESHOLDS, dataset)
     assert rules["retrieval_only"] and rules["full"]
     names = [r.metric for r in rules_for(rules, "full", judged=True)]
     assert any(n.startswith("judge.") for n in names)
@@ -61,9 +63,17 @@ def test_malformed_thresholds_are_refused(document: object) -> None:
 
 def test_a_yaml_syntax_error_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "t.yaml"
-    bad.write_text("full: {m: [", encoding="utf-8")
+    bad.write_text("sample: {full: {m: [", encoding="utf-8")
     with pytest.raises(ThresholdsError, match=r"t\.yaml"):
-        load(bad)
+        load(bad, "sample")
+
+
+def test_a_dataset_without_thresholds_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("sample: {full: {m: {min: 0.5}}}", encoding="utf-8")
+    assert load(path, "sample")["full"][0].metric == "m"
+    with pytest.raises(ThresholdsError, match="other"):
+        load(path, "other")
 
 
 def test_gate_limits_regressions_and_nan() -> None:
@@ -101,12 +111,15 @@ def test_baseline_deltas_and_comparability(tmp_path: Path) -> None:
     entry = baseline.section("full", ids, "local/qwen", None, {"m": 0.8, "n": math.nan})
     assert entry["metrics"] == {"m": 0.8}  # NaN is not recorded
     path = tmp_path / "baseline.json"
-    baseline.save(path, "full", entry, note="test")
+    baseline.save(path, "sample", "full", entry, note="test")
     baseline.save(
-        path, "retrieval_only", baseline.section("retrieval_only", ids, "", None, {}), "x"
+        path, "sample", "retrieval_only", baseline.section("retrieval_only", ids, "", None, {}), "x"
     )
-    recorded = baseline.load(path)
-    assert recorded["full"]["note"] == "test" and "retrieval_only" in recorded  # both kept
+    baseline.save(path, "other", "full", baseline.section("full", ["c"], "x", None, {}), "y")
+    recorded = baseline.load(path)["sample"]
+    assert recorded["full"]["note"] == "test" and "retrieval_only" in recorded  # all kept
+    assert baseline.recorded(path, "other", "full")["cases"] == 1  # datasets kept apart
+    assert baseline.recorded(path, "unknown", "full") == {}
 
     (delta,) = baseline.deltas(recorded["full"]["metrics"], {"m": 0.75, "new": 1.0})
     assert (delta.metric, delta.baseline, delta.current) == ("m", 0.8, 0.75)

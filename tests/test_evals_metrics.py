@@ -1,6 +1,7 @@
 """Eval arithmetic on tiny hand-made examples: ranking metrics, fact matching, NaN counting."""
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -124,3 +125,31 @@ def test_latency_percentiles_and_category_names() -> None:
     cats = by_category(runs, {"c1": "x", "c2": "y"})
     flat = flatten(s, cats)
     assert flat["latency.seconds[x]"].value == 1.0 and flat["latency.seconds[y]"].value == 2.0
+
+
+def test_content_recall_counts_every_excerpt_even_in_one_chunk() -> None:
+    from evals.retrieval_metrics import content_recall_at_k
+
+    # Two excerpts held by chunk "a", one by "c": "a" alone in the top 2 finds two of three.
+    excerpts = [A, A, C]
+    assert content_recall_at_k(["a", "x", "c"], excerpts, 2) == pytest.approx(2 / 3)
+    assert content_recall_at_k(["a", "x", "c"], excerpts, 3) == 1.0
+    with pytest.raises(ValueError):
+        content_recall_at_k(["a"], [], 5)
+
+
+def test_per_category_takes_the_first_cases_of_each_category(tmp_path: Path) -> None:
+    import json
+
+    from evals.dataset import load_cases
+
+    rows = [
+        {"id": f"{cat}-{i}", "category": cat, "question": "q", "expected_outcome": "answered"}
+        for cat in ("factual", "list")
+        for i in range(3)
+    ]
+    path = tmp_path / "cases.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    ids = [c.id for c in load_cases(path, per_category=2)]
+    assert ids == ["factual-0", "factual-1", "list-0", "list-1"]
+    assert [c.id for c in load_cases(path, limit=3, per_category=2)] == ids[:3]

@@ -47,7 +47,7 @@ def test_answer_cites_the_right_chunk_and_drops_citations_to_nothing(
     assert [c["source"] for c in out["citations"]] == ["certificates.yaml"]  # not a server path
     assert set(out) == {"answer", "citations", "outcome", "reason"}  # nothing internal leaks
     prompt = llm.calls[0][-1].content
-    assert '<document index="1" source="certificates.yaml"' in prompt
+    assert '<document index="1" title="Certificates > certificates">' in prompt
     assert "expires: 2027-08-14" in prompt
 
 
@@ -221,12 +221,13 @@ def test_an_uncited_fact_is_attributed_to_the_passage_that_holds_it(
     assert out["answer"].endswith(f"[{out['citations'][0]['index']}]")
 
 
-def test_an_uncited_answer_without_traceable_facts_gets_no_citation(
+def test_an_uncited_answer_without_traceable_facts_is_never_answered(
     sample_settings: Settings,
 ) -> None:
     llm = queued("You seem to enjoy infrastructure work.")
     (out,) = run(sample_settings, llm, turns=["What kind of work do I like?"])
-    assert out["citations"] == [] and out["answer"] == "You seem to enjoy infrastructure work."
+    assert (out["outcome"], out["reason"], out["citations"]) == ("no_answer", "no_citation", [])
+    assert out["answer"] == NOT_FOUND
 
 
 def test_instructions_inside_a_document_are_flagged_at_ingest_and_in_the_prompt(

@@ -7,7 +7,7 @@ import pytest
 from core.settings import Settings
 from graph.context import Context
 from graph.state import Answer, TurnState, empty_turn, to_answer
-from prompts import ANSWER, REWRITE
+from prompts import ANSWER, REMINDER, REWRITE, reminder_for
 from prompts.replies import NOT_FOUND, says_not_found
 
 
@@ -42,7 +42,8 @@ def test_context_comes_from_settings() -> None:
 
 def test_prompt_version_names_the_prompt_text_actually_used() -> None:
     shipped = Context().prompt_version
-    assert shipped == f"{ANSWER.fingerprint}+{REWRITE.fingerprint}"
+    assert shipped == f"{ANSWER.fingerprint}+{REMINDER.fingerprint}+{REWRITE.fingerprint}"
+    assert shipped.startswith("answer.v2-")
     edited = Context(answer_prompt=ANSWER.text + "\nAlways answer in French.").prompt_version
     assert edited != shipped and edited.startswith("answer.edited-")
     assert edited.endswith(f"+{REWRITE.fingerprint}")
@@ -58,11 +59,29 @@ def test_the_answer_prompt_asks_for_the_exact_not_found_reply() -> None:
         NOT_FOUND,
         "Sorry, I cannot find that in your documents.",
         "I can\u2019t find that in your files.",
+        "The documents do not mention your birthplace. You grew up in Port Aldous [2].",
+        "There is no information about your salary in the documents.",
+        "Your date of birth is not mentioned in the documents provided.",
+        "The provided documents don't specify a home address.",
     ],
 )
 def test_not_found_replies_are_recognised_however_written(reply: str) -> None:
     assert says_not_found(reply)
 
 
-def test_an_answer_is_not_a_not_found_reply() -> None:
-    assert not says_not_found("Your CKA expires on 2027-08-14 [1].")
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Your CKA expires on 2027-08-14 [1].",
+        "No. You have an MSc in Health Informatics [1]; a law degree is not listed.",
+        "You worked at Calder Valley [1]. The unit had 32 beds [2].",
+    ],
+)
+def test_an_answer_is_not_a_not_found_reply(reply: str) -> None:
+    assert not says_not_found(reply)
+
+
+def test_each_kind_of_question_has_its_reminder() -> None:
+    kinds = {reminder_for(REMINDER.text, k) for k in ("answer", "yes_no", "list")}
+    assert len(kinds) == 3  # three different lines
+    assert reminder_for(REMINDER.text, "unknown") == reminder_for(REMINDER.text, "answer")
