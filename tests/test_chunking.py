@@ -100,7 +100,7 @@ def test_identical_text_under_one_heading_gets_distinct_ids() -> None:
     assert len({c.chunk_id for c in chunks}) == 2
 
 
-def test_yaml_records_keep_their_fields_together_and_sit_side_by_side(tmp_path: Path) -> None:
+def test_yaml_records_keep_their_fields_together_one_record_per_chunk(tmp_path: Path) -> None:
     yaml_text = """title: Certificates
 doc_type: certificates
 certificates:
@@ -113,19 +113,15 @@ certificates:
 """
     doc = load(write(tmp_path, "certs.yaml", yaml_text), 10_000)
     assert doc.metadata["doc_type"] == "certificates"
-    (both,) = chunk_document(doc, max_words=200)  # a list question finds every record at once
-    assert both.heading == "Certificates > certificates"
-    records = both.text.split("\n\n")
-    assert records[0].splitlines() == [
+    cka, aws = chunk_document(doc, max_words=200)
+    assert cka.text.splitlines() == [
         "name: Certified Kubernetes Administrator",
         "issuer: The Linux Foundation",
         "expires: 2027-08-14",
     ]
-    small = chunk_document(doc, max_words=12)  # too small for both: split between records
-    assert [c.text.split("\n")[0] for c in small] == [
-        "name: Certified Kubernetes Administrator",
-        "name: AWS Solutions Architect",
-    ]
+    # Named after its record, never mixed with a neighbour: a record's fields are found together.
+    assert cka.heading == "Certificates > certificates > Certified Kubernetes Administrator"
+    assert aws.heading_path[-1] == "AWS Solutions Architect" and "Linux" not in aws.text
 
 
 def test_every_chunk_carries_its_documents_title(tmp_path: Path) -> None:
