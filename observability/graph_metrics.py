@@ -59,7 +59,9 @@ class MetricsObserver(BaseCallbackHandler):
     ) -> None:
         self._llm_started[run_id] = (_provider(metadata), time.perf_counter())
 
-    def on_llm_new_token(self, token: str, *, run_id: UUID, **kwargs: Any) -> None:
+    def on_llm_new_token(
+        self, token: str | list[str | dict[str, Any]], *, run_id: UUID, **kwargs: Any
+    ) -> None:
         started = self._llm_started.pop(run_id, None)
         if started is not None:
             provider, t0 = started

@@ -48,9 +48,7 @@ def _state_gauge(
 ) -> Gauge:
     """A gauge of the service's state, set at each scrape: with several workers, the value the
     last live worker to be scraped saw."""
-    return Gauge(
-        name, documentation, labels, multiprocess_mode="livemostrecent", registry=registry
-    )
+    return Gauge(name, documentation, labels, multiprocess_mode="livemostrecent", registry=registry)
 
 
 class Metrics:
@@ -183,7 +181,6 @@ class Metrics:
             self.guard_blocks.inc()
         elif answer["outcome"] == "fallback":
             self.fallbacks.labels(answer["reason"] or "unknown").inc()
-
 
     def count_ingest(self, report: IngestReport) -> None:
         self.ingest_latency.observe(report.seconds)

@@ -51,7 +51,9 @@ class QueuedChatModel(BaseChatModel):
         if isinstance(outcome, BrokenOff):
             raise ConnectionError("QueuedChatModel: reply broken off")
         usage = _usage(messages, outcome)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(outcome, usage_metadata=usage))])
+        return ChatResult(
+            generations=[ChatGeneration(message=AIMessage(outcome, usage_metadata=usage))]
+        )
 
     def _stream(
         self,
