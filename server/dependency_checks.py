@@ -30,6 +30,7 @@ async def postgres_ok(url: str) -> bool:
     pool that busy requests hold."""
 
     async def select_one() -> bool:
+        # libpq's connect_timeout is at least 2 s; wait_for below bounds the whole check.
         async with await psycopg.AsyncConnection.connect(url, connect_timeout=2) as conn:
             await conn.execute("SELECT 1")
             return True

@@ -146,7 +146,6 @@ def test_every_panel_returns_data_and_every_alert_parses(service: str, tmp_path:
         wait_for(prometheus, "rag_ingest_duration_seconds_count > 0")
         ask_round(url, 1)
         wait_for(prometheus, 'sum(rag_answers_total{cached="true"}) == 2')
-        time.sleep(1.5)  # one more scrape
 
         empty, failed = [], []
         queries = panel_queries()
