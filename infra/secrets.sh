@@ -16,6 +16,14 @@ make_secret redis_password "$(new)"
 make_secret postgres_password "$(new)"
 make_secret rag_api_keys "$(new)"
 make_secret rag_jwt_secret "$(new)"
+make_secret grafana_admin_password "$(new)"
+# Prometheus scrapes /metrics with an API key of its own: one of the keys the API accepts.
+make_secret prometheus_api_key "$(new)"
+keys=$(cat "$dir/rag_api_keys") prometheus_key=$(cat "$dir/prometheus_api_key")
+case ",$keys," in
+*",$prometheus_key,"*) ;;
+*) printf '%s,%s\n' "$keys" "$prometheus_key" > "$dir/rag_api_keys" ;;
+esac
 # The URLs embed the passwords above; rebuilt whenever a password file is newer.
 for pair in redis_url:redis_password database_url:postgres_password; do
   url=${pair%%:*} pw=${pair#*:}

@@ -1,5 +1,6 @@
 """A LangChain callback that turns graph runs into Prometheus metrics: per-node latency, LLM
-tokens and LLM errors. Attached to every graph run the service makes."""
+tokens, LLM errors and the time to an LLM's first token. Attached to every graph run the service
+makes."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
 from graph.node_names import NODES
@@ -18,6 +20,7 @@ class MetricsObserver(BaseCallbackHandler):
     def __init__(self, metrics: Metrics) -> None:
         self.metrics = metrics
         self._started: dict[UUID, tuple[str, float]] = {}
+        self._llm_started: dict[UUID, tuple[str, float]] = {}  # until the first token
 
     def on_chain_start(
         self,
@@ -45,8 +48,28 @@ class MetricsObserver(BaseCallbackHandler):
             node, t0 = started
             self.metrics.node_latency.labels(node).observe(time.perf_counter() - t0)
 
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self._llm_started[run_id] = (_provider(metadata), time.perf_counter())
+
+    def on_llm_new_token(
+        self, token: str | list[str | dict[str, Any]], *, run_id: UUID, **kwargs: Any
+    ) -> None:
+        started = self._llm_started.pop(run_id, None)
+        if started is not None:
+            provider, t0 = started
+            self.metrics.llm_first_token.labels(provider).observe(time.perf_counter() - t0)
+
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
-        provider = str((kwargs.get("metadata") or {}).get("ls_provider", "unknown"))
+        self._llm_started.pop(run_id, None)  # a reply that was not streamed has no first token
+        provider = _provider(kwargs.get("metadata"))
         for generations in response.generations:
             for generation in generations:
                 usage = getattr(getattr(generation, "message", None), "usage_metadata", None)
@@ -57,5 +80,9 @@ class MetricsObserver(BaseCallbackHandler):
                     )
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        provider = str((kwargs.get("metadata") or {}).get("ls_provider", "unknown"))
-        self.metrics.llm_errors.labels(provider).inc()
+        self._llm_started.pop(run_id, None)
+        self.metrics.llm_errors.labels(_provider(kwargs.get("metadata"))).inc()
+
+
+def _provider(metadata: dict[str, Any] | None) -> str:
+    return str((metadata or {}).get("ls_provider", "unknown"))

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -32,10 +34,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graph.state import Answer
 from llm.breaker import BreakerState
 
+if TYPE_CHECKING:  # the ingest pipeline is heavy to import; only its report's type is needed
+    from knowledge.ingest import IngestReport
+
 # Answers take seconds (retrieval, rerank, an LLM), so the buckets reach a minute.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 BREAKER_VALUES = {BreakerState.CLOSED: 0, BreakerState.HALF_OPEN: 1, BreakerState.OPEN: 2}
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+def _state_gauge(
+    registry: CollectorRegistry, name: str, documentation: str, labels: Sequence[str] = ()
+) -> Gauge:
+    """A gauge of the service's state, set at each scrape: with several workers, the value the
+    last live worker to be scraped saw."""
+    return Gauge(name, documentation, labels, multiprocess_mode="livemostrecent", registry=registry)
 
 
 class Metrics:
@@ -95,12 +108,71 @@ class Metrics:
             multiprocess_mode="livemax",
             registry=r,
         )
+        self.answers = Counter(
+            "rag_answers",
+            "Answers by outcome, and whether the response cache gave them.",
+            ["outcome", "cached"],
+            registry=r,
+        )
+        self.llm_first_token = Histogram(
+            "rag_llm_time_to_first_token_seconds",
+            "Time from an LLM call to its first streamed token, by provider.",
+            ["provider"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.ingest_latency = Histogram(
+            "rag_ingest_duration_seconds",
+            "Ingest runs the service made (uploads, re-ingests) and how long each took.",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.ingest_files = Counter(
+            "rag_ingest_files",
+            "Files the service's ingest runs read, by result (indexed or skipped).",
+            ["result"],
+            registry=r,
+        )
+        self.ingest_chunks = Counter(
+            "rag_ingest_chunks",
+            "Chunks the service's ingest runs changed (added, replaced, removed, flagged).",
+            ["change"],
+            registry=r,
+        )
+        # Read at each scrape (server/scrape.py), by whichever worker answers it.
+        self.dependency_up = _state_gauge(
+            r,
+            "rag_dependency_up",
+            "Whether a configured dependency answered its check: 1 up, 0 down.",
+            ["dependency"],
+        )
+        self.data_disk_free = _state_gauge(
+            r, "rag_data_disk_free_bytes", "Free bytes on the file system of the data folder."
+        )
+        self.data_disk_size = _state_gauge(
+            r, "rag_data_disk_size_bytes", "Size of the file system of the data folder, in bytes."
+        )
+        self.last_backup = _state_gauge(
+            r,
+            "rag_last_backup_timestamp_seconds",
+            "When the newest complete backup was made (its manifest's mtime); 0: none.",
+        )
+        self.corpus_chunks = _state_gauge(r, "rag_corpus_chunks", "Chunks in the published corpus.")
+        self.corpus_documents = _state_gauge(
+            r, "rag_corpus_documents", "Documents in the published corpus."
+        )
+        self.corpus_flagged = _state_gauge(
+            r,
+            "rag_corpus_flagged_chunks",
+            "Chunks of the published corpus flagged as reading like instructions to an AI.",
+        )
 
     def set_breaker_state(self, provider: str, state: BreakerState) -> None:
         self.breaker_state.labels(provider=provider).set(BREAKER_VALUES[state])
 
     def count_answer(self, answer: Answer, *, cached: bool) -> None:
         """Cache hit or miss; for answers the graph produced, guard blocks and fallbacks."""
+        self.answers.labels(answer["outcome"], str(cached).lower()).inc()
         if cached:
             self.cache_hits.labels("response").inc()
             return
@@ -109,6 +181,18 @@ class Metrics:
             self.guard_blocks.inc()
         elif answer["outcome"] == "fallback":
             self.fallbacks.labels(answer["reason"] or "unknown").inc()
+
+    def count_ingest(self, report: IngestReport) -> None:
+        self.ingest_latency.observe(report.seconds)
+        self.ingest_files.labels("indexed").inc(report.files_indexed)
+        self.ingest_files.labels("skipped").inc(len(report.skipped))
+        for change, n in (
+            ("added", report.chunks_added),
+            ("replaced", report.chunks_replaced),
+            ("removed", report.chunks_removed),
+            ("flagged", report.chunks_flagged),
+        ):
+            self.ingest_chunks.labels(change).inc(n)
 
 
 def route_template(scope: Scope) -> str:

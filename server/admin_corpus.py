@@ -98,6 +98,7 @@ async def reingest_document(
         raise HTTPException(404, f"no document {body.source!r} in the corpus")
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, [Path(body.source)], state.settings, embeddings)
+    state.metrics.count_ingest(report)
     detail = f"{report.files_indexed} indexed, {len(report.skipped)} skipped"
     await run_in_threadpool(state.audit.record, admin.name, "ingest", body.source, detail)
     return report.to_dict()

@@ -128,6 +128,7 @@ async def ingest_files(
         paths.append(path)
     embeddings = state.services.retriever.embeddings
     report = await run_in_threadpool(ingest, paths, settings, embeddings)
+    state.metrics.count_ingest(report)
     detail = f"{report.files_indexed} indexed, {len(report.skipped)} skipped"
     names = ", ".join(name for name, _ in checked)
     await run_in_threadpool(state.audit.record, admin.name, "ingest", names, detail)

@@ -4,6 +4,8 @@
   API keys are service credentials and get the ``user`` role: enough to ask and give feedback,
   never admin. Admin routes need a JWT of an admin user, so every admin action has a named,
   individually revocable person behind it.
+- ``Authorization: Bearer <api key>``: the same, for clients that can only send a bearer token
+  (Prometheus 2's scrape config: ``authorization.credentials_file``).
 - ``Authorization: Bearer <jwt>``: HS256 with ``settings.jwt_secret``, from ``POST /auth/token``
   (OAuth2 password flow) for a user of ``server.users.UserStore``. Tokens are stateless: a role
   change or a deleted user takes effect when the token expires (``jwt_ttl_minutes``).
@@ -157,15 +159,22 @@ def _authenticate(
         if key is None:
             log.warning("rejected API key %s from %s", mask_key(api_key), _client_host(request))
             raise _unauthorized("invalid API key")
-        return Principal("api_key", f"key:{mask_key(key)}", "user")
+        return _key_principal(key)
     if token is not None:
+        key = match_api_key(token, settings.api_keys)
+        if key is not None:
+            return _key_principal(key)
         if not settings.jwt_secret:
-            raise _unauthorized("bearer tokens are not enabled on this server")
+            raise _unauthorized("invalid bearer token: not an API key, and JWTs are not enabled")
         try:
             return decode_access_token(token, settings.jwt_secret)
         except InvalidTokenError as exc:
             raise _unauthorized(str(exc)) from exc
     raise _unauthorized("missing credentials: send X-API-Key or Authorization: Bearer <token>")
+
+
+def _key_principal(key: str) -> Principal:
+    return Principal("api_key", f"key:{mask_key(key)}", "user")
 
 
 async def require_admin(principal: Annotated[Principal, Depends(require_client)]) -> Principal:

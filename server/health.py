@@ -3,33 +3,19 @@ view of every dependency, and the Prometheus metrics."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, Response
-from redis.asyncio import Redis
 
 from observability.metrics import metrics_response
 from server.auth import Principal, require_client
+from server.dependency_checks import redis_ok
 from server.errors import error_responses
+from server.scrape import refresh_state_gauges
 from server.state import AppState, AppStateDep
 
 router = APIRouter(tags=["health"])
-
-CHECK_TIMEOUT_S = 1.0
-
-
-async def _redis_ok(url: str | None) -> bool | None:
-    if not url:
-        return None  # not configured: not a dependency
-    client = Redis.from_url(url, socket_connect_timeout=CHECK_TIMEOUT_S)
-    try:
-        return bool(await asyncio.wait_for(client.ping(), CHECK_TIMEOUT_S))
-    except Exception:
-        return False
-    finally:
-        await client.aclose()
 
 
 def _corpus(state: AppState) -> dict[str, Any]:
@@ -42,8 +28,6 @@ def _corpus(state: AppState) -> dict[str, Any]:
 
 def _llm(state: AppState) -> dict[str, Any]:
     breakers = state.services.llm.states()
-    for name, breaker in breakers.items():
-        state.metrics.set_breaker_state(name, breaker)
     return {"providers": {name: breaker.value for name, breaker in breakers.items()}}
 
 
@@ -56,9 +40,11 @@ async def live() -> dict[str, str]:
 async def ready(state: AppStateDep) -> JSONResponse:
     """Ready when the corpus is loaded and the session store answers. A failed LLM is not
     unreadiness: the graph still answers through its extractive fallback."""
-    redis_ok = await _redis_ok(state.settings.redis_url)
-    corpus = _corpus(state)
-    checks = {"corpus": corpus["ok"], "sessions": redis_ok is not False}
+    sessions_ok = True  # SQLite sessions: nothing to reach
+    if state.settings.redis_url:
+        sessions_ok = await redis_ok(state.settings.redis_url)
+        state.metrics.dependency_up.labels("redis").set(1 if sessions_ok else 0)
+    checks = {"corpus": _corpus(state)["ok"], "sessions": sessions_ok}
     status = 200 if all(checks.values()) else 503
     return JSONResponse({"ready": status == 200, "checks": checks}, status_code=status)
 
@@ -71,7 +57,7 @@ async def detailed(
     status = state.services.retriever.reranker.status()
     return {
         "corpus": _corpus(state),
-        "redis": await _redis_ok(settings.redis_url),
+        "redis": await redis_ok(settings.redis_url) if settings.redis_url else None,
         "database": "postgresql" if settings.database_url else "sqlite",
         "sessions": "redis" if settings.redis_url else "sqlite",
         "llm": _llm(state),
@@ -83,4 +69,5 @@ async def detailed(
 
 @router.get("/metrics", include_in_schema=False, responses=error_responses(401))
 async def metrics(state: AppStateDep, _: Annotated[Principal, Depends(require_client)]) -> Response:
+    await refresh_state_gauges(state)
     return metrics_response(state.metrics)

@@ -1,5 +1,6 @@
 """The one fake in the suite: a chat model that replays queued outcomes: text, an exception, or
-text that breaks off (``BrokenOff``: some words stream, then the connection drops)."""
+text that breaks off (``BrokenOff``: some words stream, then the connection drops). Like the real
+providers it reports token usage (here: words) with its reply."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 
@@ -48,7 +50,10 @@ class QueuedChatModel(BaseChatModel):
         outcome = self._next(messages)
         if isinstance(outcome, BrokenOff):
             raise ConnectionError("QueuedChatModel: reply broken off")
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(outcome))])
+        usage = _usage(messages, outcome)
+        return ChatResult(
+            generations=[ChatGeneration(message=AIMessage(outcome, usage_metadata=usage))]
+        )
 
     def _stream(
         self,
@@ -60,11 +65,16 @@ class QueuedChatModel(BaseChatModel):
         outcome = self._next(messages)
         text = outcome.text if isinstance(outcome, BrokenOff) else outcome
         finished = False
+        words = text.split(" ")
         try:
-            for n, word in enumerate(text.split(" ")):
+            for n, word in enumerate(words):
                 time.sleep(self.token_delay_s)
+                last = n == len(words) - 1 and not isinstance(outcome, BrokenOff)
                 piece = ChatGenerationChunk(
-                    message=AIMessageChunk(content=f" {word}" if n else word)
+                    message=AIMessageChunk(
+                        content=f" {word}" if n else word,
+                        usage_metadata=_usage(messages, text) if last else None,
+                    )
                 )
                 if run_manager:
                     run_manager.on_llm_new_token(piece.text, chunk=piece)
@@ -75,6 +85,14 @@ class QueuedChatModel(BaseChatModel):
         finally:
             if not finished:
                 self.abandoned.append(text)
+
+
+def _usage(messages: list[BaseMessage], reply: str) -> UsageMetadata:
+    prompt = sum(len(m.text.split()) for m in messages)
+    completion = len(reply.split())
+    return UsageMetadata(
+        input_tokens=prompt, output_tokens=completion, total_tokens=prompt + completion
+    )
 
 
 def queued(

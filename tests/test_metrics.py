@@ -27,6 +27,18 @@ METRIC_NAMES = [
     "rag_rate_limit_rejections_total",
     "rag_fallbacks_total",
     "rag_breaker_state",
+    "rag_answers_total",
+    "rag_llm_time_to_first_token_seconds",
+    "rag_ingest_duration_seconds",
+    "rag_ingest_files_total",
+    "rag_ingest_chunks_total",
+    "rag_dependency_up",
+    "rag_data_disk_free_bytes",
+    "rag_data_disk_size_bytes",
+    "rag_last_backup_timestamp_seconds",
+    "rag_corpus_chunks",
+    "rag_corpus_documents",
+    "rag_corpus_flagged_chunks",
 ]
 
 

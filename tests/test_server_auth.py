@@ -97,6 +97,18 @@ def test_an_api_key_is_a_user_not_an_admin(tmp_path: Path) -> None:
     assert response.json() == {"detail": "admin role required"}
 
 
+def test_an_api_key_also_works_as_a_bearer_token(tmp_path: Path) -> None:
+    """What Prometheus 2 can send: ``Authorization: Bearer <api key>``, with or without JWTs."""
+    for jwt_secret, refusal in ((None, "not an API key"), (SECRET, "invalid token")):
+        client = TestClient(
+            make_app(configured(tmp_path, api_keys=(KEY_OLD,), jwt_secret=jwt_secret))
+        )
+        response = client.get("/ask", headers={"Authorization": f"Bearer {KEY_OLD}"})
+        assert response.json() == {"kind": "api_key", "name": "key:ol…ef", "role": "user"}
+        refused = client.get("/ask", headers={"Authorization": f"Bearer {KEY_NEW}"})
+        assert refused.status_code == 401 and refusal in refused.json()["detail"]
+
+
 def test_match_api_key_checks_every_key() -> None:
     keys = (KEY_OLD, KEY_NEW)
     assert auth.match_api_key(KEY_NEW, keys) == KEY_NEW
