@@ -71,7 +71,7 @@ stack-up:
 	bash infra/secrets.sh
 	$(STACK) build
 	$(STACK) --profile setup run --rm models
-	$(STACK) up -d
+	$(STACK) --profile backup up -d
 
 stack-down:
 	$(STACK) down
