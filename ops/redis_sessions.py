@@ -5,8 +5,7 @@ access to the server's files, and module types (RedisJSON) come back as they wer
 remaining TTL. Keys are read in MULTI/EXEC batches; a conversation written during the backup may
 miss its last turn, never hold half of one that the checkpointer would read (it writes a turn's
 checkpoint after its blobs). The service's own ``rag:`` keys (answer cache, rate-limit counters)
-are derived and short-lived, so they are left out. Restore replaces every session key in one
-MULTI/EXEC: all or nothing.
+are derived and short-lived, so they are left out. Restore replaces every session key at once.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import redis
 from ops.errors import BackupError
 
 SERVICE_PREFIX = b"rag:"  # cache and rate limiter: not backed up, not replaced
+_STAGED = SERVICE_PREFIX + b"restore:"
 _BATCH = 500
 _TIMEOUT_S = 30
 
@@ -67,19 +67,40 @@ def read(path: Path) -> list[Entry]:
 
 
 def restore(url: str, entries: list[Entry]) -> None:
-    """Replace every session key by ``entries``, atomically."""
+    """Replace every session key by ``entries``, atomically.
+
+    Redis does not roll a transaction back when one command in it fails, so the values are first
+    restored under staging names (a refused value, say from a newer server's format, then
+    changes nothing), and one MULTI/EXEC deletes the current keys and renames the staged ones.
+    """
     client = _client(url)
     try:
+        _drop_staged(client)
+        staged = [_STAGED + str(n).encode() for n in range(len(entries))]
+        pipe = client.pipeline(transaction=False)
+        for name, entry in zip(staged, entries, strict=True):
+            pipe.restore(name, entry.ttl_ms, entry.value, replace=True)
+        try:
+            pipe.execute()
+        except redis.ResponseError as exc:
+            _drop_staged(client)
+            raise BackupError(f"Redis refused the sessions ({exc}); nothing was changed") from exc
         pipe = client.pipeline(transaction=True)
         for key in _session_keys(client):
             pipe.delete(key)
-        for entry in entries:
-            pipe.restore(entry.key, entry.ttl_ms, entry.value, replace=True)
+        for name, entry in zip(staged, entries, strict=True):
+            pipe.rename(name, entry.key)
         pipe.execute()
     except redis.RedisError as exc:
-        raise BackupError(f"Redis refused the sessions ({exc}); nothing was changed") from exc
+        raise BackupError(f"Redis: {exc}") from exc
     finally:
         client.close()
+
+
+def _drop_staged(client: redis.Redis) -> None:
+    """Staged values a crashed restore left behind."""
+    for key in client.scan_iter(match=_STAGED + b"*", count=1000):
+        client.delete(key)
 
 
 def _client(url: str) -> redis.Redis:

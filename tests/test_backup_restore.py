@@ -14,6 +14,8 @@ import redis
 
 from core.settings import Settings
 from knowledge.ingest import ingest
+from ops import redis_sessions
+from ops.errors import BackupError
 from ops.manifest import MANIFEST
 from server.db import open_database
 from server.migrations import migrate
@@ -217,3 +219,23 @@ def test_keep_n_leaves_the_newest_complete_backups(tmp_path: Path) -> None:
         made.append(sorted(p.name for p in root.iterdir())[-1])
     assert sorted(p.name for p in root.iterdir()) == made[-2:]
     assert rag(env, "backup", "--keep", "0").exit_code == 2  # --keep is at least 1
+
+
+def test_a_value_redis_refuses_changes_no_session(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
+    """A value Redis will not RESTORE (a checksum-valid file from, say, a newer server) leaves
+    every current key as it was: values are staged before any key is replaced."""
+    client = redis.Redis.from_url(redis_server.url)
+    client.set("checkpoint:old", "kept")
+    client.set("checkpoint:a", "1")
+    dump = tmp_path / "sessions.jsonl"
+    assert redis_sessions.dump(redis_server.url, dump) == 2
+    entries = redis_sessions.read(dump)
+    client.set("checkpoint:new", "written after the backup")
+    broken = [entries[0], redis_sessions.Entry(b"checkpoint:x", 0, b"not a DUMP payload")]
+    with pytest.raises(BackupError, match="Redis refused the sessions"):
+        redis_sessions.restore(redis_server.url, broken)
+    assert sorted(client.keys("*")) == [b"checkpoint:a", b"checkpoint:new", b"checkpoint:old"]
+    redis_sessions.restore(redis_server.url, entries)
+    assert sorted(client.keys("*")) == [b"checkpoint:a", b"checkpoint:old"]
