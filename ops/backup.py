@@ -13,6 +13,7 @@ from knowledge.ingest import exclusive
 from knowledge.layout import DataLayout
 from ops import chroma_collection, data_folder, postgres, redis_sessions
 from ops.crypto import BackupKey, encrypt_file
+from ops.errors import BackupError
 from ops.manifest import Manifest
 
 DATA = "data.tar"
@@ -24,6 +25,8 @@ POSTGRES = "postgres.dump"
 def create_backup(settings: Settings, root: Path, key: BackupKey | None) -> Path:
     """A new complete backup under ``root``; returns its folder."""
     root = root.resolve()
+    if settings.data_dir.resolve().is_relative_to(root):
+        raise BackupError(f"{root} holds the data folder: back up into a folder of its own")
     root.mkdir(parents=True, exist_ok=True)
     created = datetime.now(UTC)
     folder = _new_folder(root, created)

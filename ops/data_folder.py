@@ -80,10 +80,12 @@ def swap_in(staging: Path, data_dir: Path, *, keep: Collection[Path]) -> None:
     """
     layout = DataLayout(data_dir)
     replaced = Path(tempfile.mkdtemp(prefix=_REPLACED, dir=data_dir))
+    # A kept folder deeper inside the data folder keeps the top-level entry that holds it.
+    kept = {data_dir / p.relative_to(data_dir).parts[0] for p in keep if p.is_relative_to(data_dir)}
     current = [
         entry
         for entry in data_dir.iterdir()
-        if entry not in {layout.ingest_lock, replaced, staging, *keep}
+        if entry not in {layout.ingest_lock, replaced, staging, *kept}
         and not entry.name.startswith((_STAGING, _REPLACED))
     ]
     moved_out: list[Path] = []

@@ -100,6 +100,11 @@ def test_backup_wipe_restore_with_the_servers(
     assert after["feedback"] == before["feedback"]
     assert after["tables"] == before["tables"]
     _follow_up_sees_first_turn(settings, "s-1")
+    # Restored again over the live stores (a rollback): the follow-up is gone again.
+    assert rag(env, "restore", str(folder)).exit_code == 0
+    assert state_of(settings, "s-1")["history"] == before["history"]
+    assert feedback_rows(settings) == before["feedback"]
+    assert search(env, QUERY) == before["search"]
 
 
 @pytest.fixture
@@ -206,6 +211,21 @@ def test_an_encrypted_backup_needs_its_own_key(
         assert state_of(settings, "s-1") == before
     assert rag(env, "restore", str(folder), "--key-file", str(right)).exit_code == 0
     assert len(history_of(settings, "s-1")) == 4  # the backup was taken after the second turn
+
+
+def test_backups_inside_the_data_folder_survive_a_restore(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    (data / "notes").mkdir(parents=True)
+    (data / "notes" / "a.txt").write_text("before")
+    env = {"RAG_DATA_DIR": str(data)}
+    assert rag(env, "backup", "--out", str(data / "elsewhere" / "backups")).exit_code == 0
+    (folder,) = (data / "elsewhere" / "backups").iterdir()
+    (data / "notes" / "a.txt").write_text("after")
+    assert rag(env, "restore", str(folder)).exit_code == 0
+    assert (data / "notes" / "a.txt").read_text() == "before"
+    assert (folder / MANIFEST).is_file()  # the backups were not swapped out with the data
+    refused = rag(env, "backup", "--out", str(tmp_path))
+    assert refused.exit_code == 1 and "holds the data folder" in refused.output
 
 
 def test_keep_n_leaves_the_newest_complete_backups(tmp_path: Path) -> None:
