@@ -74,7 +74,7 @@ stack-up:
 	$(STACK) --profile backup up -d
 
 stack-down:
-	$(STACK) down
+	$(STACK) --profile backup down
 
 ## make stack-test: the stack from nothing with local images (infra/test/), tested with real containers
 stack-test: install
