@@ -75,6 +75,8 @@ def _check_key(manifest: Manifest, key: BackupKey | None) -> None:
 
 def _check_targets(manifest: Manifest, settings: Settings) -> None:
     """The backup's stores are the configured ones, so nothing is restored to the wrong place."""
+    if "data" not in manifest.parts:
+        raise BackupError("the manifest names no data folder: not a backup made by `rag backup`")
     for part, configured, variable in (
         ("chroma", settings.chroma_host, "CHROMA_HOST"),
         ("redis", settings.redis_url, "REDIS_URL"),
