@@ -71,10 +71,10 @@ stack-up:
 	bash infra/secrets.sh
 	$(STACK) build
 	$(STACK) --profile setup run --rm models
-	$(STACK) up -d
+	$(STACK) --profile backup up -d
 
 stack-down:
-	$(STACK) down
+	$(STACK) --profile backup down
 
 ## make stack-test: the stack from nothing with local images (infra/test/), tested with real containers
 stack-test: install

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from cli import ask, guard, knowledge, serve
+from cli import ask, backup, guard, knowledge, serve
 from cli.eval import eval_command
 from cli.models import models_app
 from cli.sessions import sessions_app
@@ -21,6 +21,9 @@ app.command("ask")(ask.ask_command)
 app.command("serve")(serve.serve_command)
 app.command("guard")(guard.guard_command)
 app.command("eval")(eval_command)
+app.command("backup")(backup.backup_command)
+app.command("restore")(backup.restore_command)
+app.command("backup-key")(backup.backup_key_command)
 app.add_typer(models_app, name="models")
 app.add_typer(users_app, name="users")
 app.add_typer(sessions_app, name="sessions")

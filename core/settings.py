@@ -103,6 +103,11 @@ class Settings:
     session_ttl_minutes: int = 60 * 24 * 7
     feedback_retention_days: int = 0  # 0: keep feedback
 
+    # Backups (`rag backup` / `rag restore`)
+    backup_dir: Path | None = None  # None: data_dir / "backups"
+    backup_key_file: Path | None = None  # a Fernet key (`rag backup-key`): backups are encrypted
+    pg_bin_dir: Path | None = None  # pg_dump/pg_restore; None: PATH, then /usr/lib/postgresql
+
     # HTTP service
     dev_mode: bool = False  # allows starting without API keys / JWT secret (local use only)
     max_body_bytes: int = 32 * 1024
@@ -131,6 +136,11 @@ class Settings:
     @property
     def collection_name(self) -> str:
         return "chunks"
+
+    @property
+    def backups(self) -> Path:
+        """Where ``rag backup`` writes (and the "backup too old" alert looks)."""
+        return self.backup_dir or self.data_dir / "backups"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -214,6 +224,9 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("prompt_guard_threshold", "RAG_GUARD_PROMPT_GUARD_THRESHOLD", float),
     ("session_ttl_minutes", "RAG_SESSION_TTL_MINUTES", int),
     ("feedback_retention_days", "RAG_FEEDBACK_RETENTION_DAYS", int),
+    ("backup_dir", "RAG_BACKUP_DIR", Path),
+    ("backup_key_file", "RAG_BACKUP_KEY_FILE", Path),
+    ("pg_bin_dir", "RAG_PG_BIN_DIR", Path),
     ("dev_mode", "RAG_DEV_MODE", bool),
     ("max_body_bytes", "RAG_MAX_BODY_BYTES", int),
     ("question_min_chars", "RAG_QUESTION_MIN_CHARS", int),

@@ -24,6 +24,9 @@ case ",$keys," in
 *",$prometheus_key,"*) ;;
 *) printf '%s,%s\n' "$keys" "$prometheus_key" > "$dir/rag_api_keys" ;;
 esac
+# The key `rag backup` encrypts with (a Fernet key: 32 random bytes, URL-safe base64). Keep a copy
+# apart from the backups: without it they cannot be restored.
+make_secret backup_key "$(python3 -c 'import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
 # The URLs embed the passwords above; rebuilt whenever a password file is newer.
 for pair in redis_url:redis_password database_url:postgres_password; do
   url=${pair%%:*} pw=${pair#*:}

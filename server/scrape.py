@@ -2,8 +2,9 @@
 dependencies, disk space of the data folder, the newest backup, the published corpus and the
 LLM breakers.
 
-The newest backup is the newest ``manifest.json`` under ``<data dir>/backups/*/``: ``rag backup``
-writes it last, so its mtime is when the backup became complete.
+The newest backup is the newest ``manifest.json`` under ``settings.backups`` (``RAG_BACKUP_DIR``,
+default ``<data dir>/backups``): ``rag backup`` writes it last, so its mtime is when the backup
+became complete.
 """
 
 from __future__ import annotations
@@ -12,15 +13,14 @@ import shutil
 from pathlib import Path
 
 from observability.metrics import Metrics
+from ops.manifest import MANIFEST
 from server.dependency_checks import check_dependencies
 from server.state import AppState
 
-BACKUPS_DIR = "backups"
 
-
-def newest_backup_time(data_dir: Path) -> float:
+def newest_backup_time(backups: Path) -> float:
     """The mtime of the newest backup manifest, 0 when there is none."""
-    manifests = (data_dir / BACKUPS_DIR).glob("*/manifest.json")
+    manifests = backups.glob(f"*/{MANIFEST}")
     return max((m.stat().st_mtime for m in manifests), default=0.0)
 
 
@@ -42,7 +42,7 @@ async def refresh_state_gauges(state: AppState) -> None:
         disk = shutil.disk_usage(data_dir)
         metrics.data_disk_free.set(disk.free)
         metrics.data_disk_size.set(disk.total)
-    metrics.last_backup.set(newest_backup_time(data_dir))
+    metrics.last_backup.set(newest_backup_time(state.settings.backups))
     record_corpus(state, metrics)
     for name, breaker in state.services.llm.states().items():
         metrics.set_breaker_state(name, breaker)

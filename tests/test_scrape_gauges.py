@@ -92,5 +92,5 @@ def test_the_newest_complete_backup_counts(tmp_path: Path) -> None:
         os.utime(manifest, (mtime, mtime))
     (backups / "unfinished").mkdir()  # no manifest yet: not a backup
     os.utime(backups / "unfinished", (3_000, 3_000))
-    assert newest_backup_time(tmp_path) == 2_000
+    assert newest_backup_time(backups) == 2_000
     assert newest_backup_time(tmp_path / "elsewhere") == 0
