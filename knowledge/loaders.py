@@ -186,8 +186,8 @@ def _yaml_sections(node: Any, heading: tuple[str, ...]) -> Iterator[Section]:
                 yield from _yaml_sections(value, (*heading, str(key)))
     elif isinstance(node, list) and all(isinstance(item, dict) for item in node):
         # Each record (a certificate, a job) is its own section named after it: its fields are
-        # found together and never mixed with a neighbour's. Measured against packing records
-        # side by side: recall@5 -0.009 on the sample set, +0.017 on the second (docs/BENCHMARKS.md).
+        # found together and never mixed with a neighbour's. Packing records side by side lost
+        # on the second eval set (docs/BENCHMARKS.md, "What changed in retrieval").
         for item in node:
             yield Section((*heading, _item_title(item)), _yaml_item(item))
     elif isinstance(node, list):

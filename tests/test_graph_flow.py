@@ -47,7 +47,8 @@ def test_answer_cites_the_right_chunk_and_drops_citations_to_nothing(
     assert [c["source"] for c in out["citations"]] == ["certificates.yaml"]  # not a server path
     assert set(out) == {"answer", "citations", "outcome", "reason"}  # nothing internal leaks
     prompt = llm.calls[0][-1].content
-    assert '<document index="1" title="Certificates > certificates > Certified Kubernetes Administrator (CKA)">' in prompt
+    cka = "Certificates > certificates > Certified Kubernetes Administrator (CKA)"
+    assert f'<document index="1" title="{cka}">' in prompt
     assert "expires: 2027-08-14" in prompt
 
 
