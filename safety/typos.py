@@ -41,9 +41,42 @@ KEYWORDS = (
 # Real words within reach of a keyword (found by listing the words of the development sets that
 # sit that close): never "corrected".
 _REAL_WORDS = frozenset(
-    "forgot forge forged forges forger precious instructor instructors roles ruler rulers ruled "
-    "runes rubes toll todd tole toad tola tanks talks tusks prion prier pryor abode slid skid sail "
-    "sand wheat whet whit wham".split()
+    (
+        "forgot",
+        "forge",
+        "forged",
+        "forges",
+        "forger",
+        "precious",
+        "instructor",
+        "instructors",
+        "roles",
+        "ruler",
+        "rulers",
+        "ruled",
+        "runes",
+        "rubes",
+        "toll",
+        "todd",
+        "tole",
+        "toad",
+        "tola",
+        "tanks",
+        "talks",
+        "tusks",
+        "prion",
+        "prier",
+        "pryor",
+        "abode",
+        "slid",
+        "skid",
+        "sail",
+        "sand",
+        "wheat",
+        "whet",
+        "whit",
+        "wham",
+    )
 )
 # Chat spellings too short for the distance test.
 _SHORT = {"al": "all", "ur": "your", "yr": "your", "u": "you", "teh": "the", "b4": "before"}
@@ -80,7 +113,7 @@ def _correction(word: str) -> str | None:
 
 
 def corrected(text: str) -> str | None:
-    """``text`` with misspelt attack keywords fixed (and chat spellings expanded), or None when nothing needed fixing."""
+    """``text`` with misspelt attack keywords fixed (chat spellings expanded), else None."""
     changed = False
 
     def fix(match: re.Match[str]) -> str:
