@@ -55,7 +55,7 @@ LEAK_RULES = [
         ("you use", "you are using", "you connect", "server", "service", "backend"),
         rf"{_NOT_HOWTO}[^.?!\n]{{0,60}}?\b{_EN_VERB}\b[^.?!\n]{{0,40}}?\b(?:api[\s_-]?keys?|"
         rf"secret(?:\s+keys?)?|keys?|passwords?|tokens?|credentials|environment\s+variables|"
-        rf"env\s+vars|config(?:uration)?|logs?)\s+(?:(?:that|which)\s+)?(?:you\s+(?:use|are\s+"
+        rf"env\s+vars|config(?:uration)?(?:\s+files?)?|logs?)\s+(?:(?:that|which)\s+)?(?:you\s+(?:use|are\s+"
         rf"using|connect\s+with|were\s+given)|(?:of|on|from)\s+(?:the|this|your)\s+(?:server|"
         rf"service|backend|host|deployment))\b",
     ),
@@ -64,7 +64,8 @@ LEAK_RULES = [
         ("other user", "other people"),
         r"\b(?:other|another|every\s+other)\s+(?:users?|people)(?:'s|'|s')?\s+(?:\w+\s+)?"
         r"(?:questions|queries|conversations|chats|messages|documents|files|data|history|prompts|"
-        r"sessions|answers)\b|\bwhat\s+(?:the\s+)?other\s+users\s+(?:asked|wrote|said|uploaded)\b",
+        r"sessions|answers)\b|\bwhat\s+(?:did\s+|do\s+|have\s+)?(?:the\s+)?other\s+users\s+"
+        r"(?:ask|asked|write|wrote|say|said|upload|uploaded)\b",
     ),
     # German
     make_rule(

@@ -48,6 +48,7 @@ _REAL_WORDS = frozenset(
         "forges",
         "forger",
         "precious",
+        "previously",
         "instructor",
         "instructors",
         "roles",
