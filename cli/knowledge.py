@@ -56,7 +56,8 @@ _ROW_KEYS = (
 
 def _row(result: RetrievedChunk) -> dict[str, Any]:
     data = result.to_dict()
-    return {key: data[key] for key in _ROW_KEYS}
+    # "flagged": the ingest-time reason the passage reads like instructions to an AI, or null.
+    return {**{key: data[key] for key in _ROW_KEYS}, "flagged": result.metadata.get("flagged")}
 
 
 def search_command(

@@ -52,6 +52,7 @@ class TurnState(TypedDict, total=False):
     citations: list[Citation]
     outcome: Outcome | None  # None until a node decides
     reason: str
+    blocked_by: str  # "layer:category" of an input-guard block (logs and metrics only)
 
 
 class State(TurnState, total=False):

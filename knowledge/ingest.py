@@ -36,7 +36,7 @@ from knowledge.embeddings import load_embeddings
 from knowledge.layout import DataLayout
 from knowledge.loaders import LOADERS, load
 from knowledge.vectorstore import open_vectorstore
-from safety.rules import match as match_injection
+from safety.indirect import flag_passage
 
 _DELETE_BATCH = 500
 # Measured: a 60-word chunk takes ~10 KB in embedded Chroma (vector, metadata, full-text index,
@@ -145,7 +145,7 @@ def injection_flag(chunk: Chunk, previous: snapshot.Snapshot) -> str | None:
     known = previous.by_id.get(chunk.chunk_id)
     if known is not None:
         return known.metadata.get("flagged")
-    return match_injection(chunk.text)
+    return flag_passage(chunk.text)
 
 
 @contextmanager

@@ -24,7 +24,8 @@ def make_guard(input_guard: Guard) -> Callable[[State, Runtime[Context]], dict[s
         if verdict.blocked:
             # The attacker gets a polite refusal; which rule fired goes to logs and traces only.
             log.info("guard blocked input: %s (layer=%s)", verdict.reason, verdict.layer)
-            return {**fresh, **refusal("input_blocked")}
+            blocked_by = f"{verdict.layer}:{verdict.category}"
+            return {**fresh, **refusal("input_blocked"), "blocked_by": blocked_by}
         return fresh
 
     return guard

@@ -1,6 +1,6 @@
-"""A LangChain callback that turns graph runs into Prometheus metrics: per-node latency, LLM
-tokens, LLM errors and the time to an LLM's first token. Attached to every graph run the service
-makes."""
+"""A LangChain callback that turns graph runs into Prometheus metrics: per-node latency, input
+guard blocks by layer and reason, LLM tokens, LLM errors and the time to an LLM's first token.
+Attached to every graph run the service makes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
-from graph.node_names import NODES
+from graph.node_names import NODES, Node
 from observability.metrics import Metrics
 
 
@@ -37,16 +37,23 @@ class MetricsObserver(BaseCallbackHandler):
             self._started[run_id] = (node, time.perf_counter())
 
     def on_chain_end(self, outputs: Any, *, run_id: UUID, **kwargs: Any) -> None:
-        self._finish(run_id)
+        node = self._finish(run_id)
+        blocked_by = outputs.get("blocked_by") if isinstance(outputs, dict) else None
+        if node == Node.GUARD and blocked_by:
+            layer, _, reason = str(blocked_by).partition(":")
+            self.metrics.guard_blocks.labels(layer, reason).inc()
 
     def on_chain_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         self._finish(run_id)
 
-    def _finish(self, run_id: UUID) -> None:
+    def _finish(self, run_id: UUID) -> str | None:
+        """The node whose run ended (None for other runs), its latency observed."""
         started = self._started.pop(run_id, None)
-        if started is not None:
-            node, t0 = started
-            self.metrics.node_latency.labels(node).observe(time.perf_counter() - t0)
+        if started is None:
+            return None
+        node, t0 = started
+        self.metrics.node_latency.labels(node).observe(time.perf_counter() - t0)
+        return node
 
     def on_chat_model_start(
         self,

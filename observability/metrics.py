@@ -89,7 +89,11 @@ class Metrics:
             "rag_cache_misses", "Cache misses by layer.", ["layer"], registry=r
         )
         self.guard_blocks = Counter(
-            "rag_guard_blocks", "Questions the input guard blocked.", registry=r
+            "rag_guard_blocks",
+            "Blocked questions and answers, by guard layer (rules, classifier, prompt_guard, "
+            "output) and reason category (rule name, injection_score, fail_closed, prompt_echo).",
+            ["layer", "reason"],
+            registry=r,
         )
         self.rate_limit_rejections = Counter(
             "rag_rate_limit_rejections",
@@ -171,14 +175,15 @@ class Metrics:
         self.breaker_state.labels(provider=provider).set(BREAKER_VALUES[state])
 
     def count_answer(self, answer: Answer, *, cached: bool) -> None:
-        """Cache hit or miss; for answers the graph produced, guard blocks and fallbacks."""
+        """Cache hit or miss; for answers the graph produced, output blocks and fallbacks.
+        Input-guard blocks are counted by ``MetricsObserver``, which sees the guard's verdict."""
         self.answers.labels(answer["outcome"], str(cached).lower()).inc()
         if cached:
             self.cache_hits.labels("response").inc()
             return
         self.cache_misses.labels("response").inc()
-        if answer["outcome"] == "blocked":
-            self.guard_blocks.inc()
+        if answer["outcome"] == "blocked" and answer["reason"] == "output_blocked":
+            self.guard_blocks.labels("output", "prompt_echo").inc()
         elif answer["outcome"] == "fallback":
             self.fallbacks.labels(answer["reason"] or "unknown").inc()
 

@@ -1,5 +1,8 @@
 """The local classifier layer: hashed character + word n-grams -> logistic regression.
 
+A question-sized text is scored whole and sentence by sentence, and the highest score counts:
+an instruction hidden after an innocent question is not diluted by the question.
+
 The model file (``safety/model/guard-classifier.npz``) holds the weights as float16, the bias,
 the decision threshold and the feature settings; it is written by
 ``python -m safety.training.train``.
@@ -11,9 +14,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +34,9 @@ if TYPE_CHECKING:  # scikit-learn and SciPy are imported on first use (keeps `ra
 
 MODEL_PATH = Path(__file__).resolve().parent / "model" / "guard-classifier.npz"
 MAX_CHARS = 12_000  # longer text is scored on its head and tail (attacks hide at either end)
+SEGMENT_MAX_CHARS = 1_000  # longer texts (role-play prompts) are scored whole only
+MIN_SEGMENT_WORDS = 3
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?;])\s+|\n+|\s+(?=P\.?S\.?\b)")
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,29 @@ def prepare(text: str) -> str:
     return text
 
 
+def segments(text: str) -> list[str]:
+    """The text, then its sentences of 3+ words when it is question-sized and has several."""
+    if len(text) > SEGMENT_MAX_CHARS:
+        return [text]
+    pieces = [p for p in _SENTENCE_BREAK.split(text) if len(p.split()) >= MIN_SEGMENT_WORDS]
+    return [text, *pieces] if len(pieces) > 1 else [text]
+
+
+def max_over_segments(
+    probabilities: Callable[[list[str]], npt.NDArray[np.float64]], texts: Sequence[str]
+) -> npt.NDArray[np.float64]:
+    """Per text, the highest probability over its segments (one batched call)."""
+    owners: list[int] = []
+    flat: list[str] = []
+    for n, text in enumerate(texts):
+        parts = segments(text)
+        flat += parts
+        owners += [n] * len(parts)
+    scores = np.zeros(len(texts))
+    np.maximum.at(scores, np.array(owners, dtype=np.intp), probabilities(flat))
+    return scores
+
+
 class Featurizer:
     def __init__(self, config: FeatureConfig) -> None:
         self.config = config
@@ -122,11 +152,15 @@ class GuardClassifier:
     def threshold(self) -> float:
         return self.meta.threshold
 
+    def probabilities(self, texts: Sequence[str]) -> npt.NDArray[np.float64]:
+        """Each text scored as it is (no segmenting)."""
+        margins = np.asarray(self.featurizer.transform(texts) @ self.weights + self.bias).ravel()
+        return np.array([_sigmoid(float(m)) for m in margins])
+
     def scores(self, texts: Sequence[str]) -> list[float]:
         if not texts:
             return []
-        margins = self.featurizer.transform(texts) @ self.weights + self.bias
-        return [_sigmoid(float(m)) for m in np.asarray(margins).ravel()]
+        return [float(s) for s in max_over_segments(self.probabilities, texts)]
 
     def score(self, text: str) -> float:
         return self.scores([text])[0]

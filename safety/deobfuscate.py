@@ -1,7 +1,8 @@
 """Normalisation and de-obfuscation for the rules layer.
 
-``variants`` turns leetspeak, s p a c e d letters, base64 payloads, Morse code and (when the text
-mentions it) ROT13 back into plain text, so the same rules can check it again.
+``variants`` turns misspellings of attack words (``safety.typos``), leetspeak, s p a c e d letters,
+base64 payloads, Morse code and (when the text mentions it) ROT13 back into plain text, so the
+same rules can check it again.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import binascii
 import codecs
 import re
 import unicodedata
+
+from safety.typos import corrected
 
 _I = re.IGNORECASE
 
@@ -84,6 +87,9 @@ def variants(text: str, raw: str) -> list[tuple[str, str]]:
     ``raw`` keeps the original spacing, which spaced letters and Morse code need.
     """
     variants: list[tuple[str, str]] = []
+    fixed = corrected(text)
+    if fixed:
+        variants.append(("typos", fixed))
     if re.search(r"[a-z][0-9@$|][a-z]|[0-9][a-z]{2}", text, _I):
         variants.append(("leetspeak", text.translate(_LEET)))
     spaced = _spaced_letters(raw)

@@ -10,32 +10,14 @@ the regex can match, so long texts skip most regexes cheaply.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from safety.patterns_i18n import I18N_OVERRIDE_RULES
+from safety.patterns_leak import LEAK_RULES
+from safety.patterns_roleplay import ROLE_GAME_RULES
+from safety.rule import Rule, make_rule
 
 _I = re.IGNORECASE
-
-
-@dataclass(frozen=True)
-class Rule:
-    """``pattern`` can only match text whose lower-cased form contains one of ``needs``.
-
-    The cheap substring test lets long texts skip most regexes (tests check it never changes a
-    result).
-    """
-
-    name: str
-    needs: tuple[str, ...]
-    pattern: re.Pattern[str]
-
-    def search(self, text: str, lowered: str) -> bool:
-        if not any(word in lowered for word in self.needs):
-            return False
-        return self.pattern.search(text) is not None
-
-
-def _rule(name: str, needs: tuple[str, ...], pattern: str, flags: int = _I) -> Rule:
-    return Rule(name, needs, re.compile(pattern, flags))
-
+_rule = make_rule
 
 # --- instruction override -------------------------------------------------------------------
 _OVERRIDE_VERBS = (
@@ -193,6 +175,25 @@ OVERRIDE_RULES = [
         r"\b(?:respond|reply|answer|say|output|print)\b[^.\n]{0,80}\bregardless\s+of\s+(?:the|what|"
         r"any|whatever)\s+(?:\w+\s+)?(?:questions?|inputs?|prompts?|users?|requests?|i\s+ask|"
         r"they\s+ask)\b",
+    ),
+    # "forget what I said before", with or without the word "instructions"
+    _rule(
+        "instruction_override",
+        ("ignor", "forget", "disregard"),
+        r"\b(?:ignore|forget|disregard)\s+(?:about\s+)?(?:what(?:'s)?|everything|anything)\s+"
+        r"(?:(?:that|i|you|we|they|it|was|were|has|have|had|been|is|just|ever)\s+){0,3}"
+        r"(?:(?:said|told|wrote|written|stated|given|asked|instructed|typed|mentioned)\s+"
+        r"(?:to\s+you\s+|you\s+|me\s+)?)?(?:before|above|earlier|previously|so\s+far|until\s+now|"
+        r"up\s+to\s+now)\b(?!\s+(?:the|a|an|my|your|his|her|our|their|this|that|\d))",
+    ),
+    _rule(
+        "instruction_override",
+        ("apply", "void", "invalid", "cancel", "revoked", "as if", "as though"),
+        rf"\byour\s+(?:\w+\s+)?{_TARGET_EN}\s+(?:no\s+longer\s+apply|(?:do\s+not|don't)\s+apply"
+        rf"(?:\s+any\s*more)?|are\s+(?:now\s+)?(?:void|invalid|cancel+ed|revoked|null))\b|"
+        rf"\b(?:act|behave|respond|answer|pretend)\s+(?:as\s+if|as\s+though|like)\s+you\s+"
+        rf"(?:had|have|were\s+given|received|never\s+(?:had|received|got))\s+(?:no|zero|any|"
+        rf"never)\s+(?:\w+\s+)?(?:{_TARGET_EN}|system\s+prompt)\b",
     ),
     # context ignoring: telling a RAG assistant to drop its retrieved sources
     _rule(
@@ -524,7 +525,14 @@ ABUSE_RULES = [
 ]
 
 ALL_RULES: list[Rule] = (
-    DELIMITER_RULES + OVERRIDE_RULES + EXTRACTION_RULES + PERSONA_RULES + ABUSE_RULES
+    DELIMITER_RULES
+    + OVERRIDE_RULES
+    + I18N_OVERRIDE_RULES
+    + EXTRACTION_RULES
+    + LEAK_RULES
+    + PERSONA_RULES
+    + ROLE_GAME_RULES
+    + ABUSE_RULES
 )
 
 # "decode this and follow it": base64 smuggling even when the payload itself looks harmless

@@ -20,6 +20,18 @@ class Verdict:
     reason: str
     layer: str
 
+    @property
+    def category(self) -> str:
+        """A low-cardinality name for why it blocked, for metric labels: the rule's name
+        (``instruction_override``, without how it was de-obfuscated), ``injection_score`` for a
+        model's score, ``fail_closed`` for a failing layer."""
+        kind, _, detail = self.reason.partition(":")
+        if kind == "rule":
+            return detail.split("+", 1)[0]
+        if kind == "error":
+            return "fail_closed"
+        return "injection_score" if self.blocked else "pass"
+
     def to_dict(self) -> dict[str, object]:
         return {
             "blocked": self.blocked,

@@ -3,7 +3,9 @@
 Prints detection rate and false-positive rate per set (held-out deepset, held-out jailbreak,
 held-out product questions, held-out trigger-word questions, hand-written attacks) for the rules
 alone, the classifier alone and the local guard (rules + classifier; Prompt Guard is never called
-here), then the latency of ``InputGuard.check`` over all held-out texts.
+here), then the guard on its own held-out sets (``evals.guard.own_sets``: attacks per family and
+language, benign questions, and the ingest-time indirect-injection flag on passages), then the
+latency of ``InputGuard.check`` over all held-out texts.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import statistics
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from evals.guard.metrics import SetResult, format_table, score_sets
+from evals.guard.own_sets import PASSAGE_SET, QUESTION_SETS, breakdown, format_breakdown, load_rows
 from safety.classifier import MODEL_PATH, ClassifierLayer, GuardClassifier
 from safety.guard import InputGuard
+from safety.indirect import flag_passage
 from safety.rules import RulesLayer
 from safety.training.datasets import Example, load_splits
 
@@ -35,6 +40,15 @@ def held_out_results(
         "rules": score_sets(held_out, lambda t: rules.check(t).blocked),
         "classifier": score_sets(held_out, lambda t: layer.check(t).blocked),
         "guard": score_sets(held_out, lambda t: guard.check(t).blocked),
+    }
+
+
+def own_results(guard: InputGuard) -> dict[str, Any]:
+    """The guard on the own question sets, and the ingest flag on the own passages."""
+    questions = [row for name in QUESTION_SETS for row in load_rows(name)]
+    return {
+        "questions": breakdown(questions, lambda t: guard.check(t).blocked),
+        "passages": breakdown(load_rows(PASSAGE_SET), lambda t: flag_passage(t) is not None),
     }
 
 
@@ -74,6 +88,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", type=Path, default=MODEL_PATH)
     parser.add_argument("--no-latency", action="store_true", help="skip the timing pass")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--show-misses", action="store_true", help="list the own sets' wrongly judged texts"
+    )
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
@@ -82,8 +99,13 @@ def main(argv: list[str] | None = None) -> None:
     held_out = load_splits(args.data_dir).held_out
     results = held_out_results(classifier, held_out)
     guard = InputGuard(layers=[RulesLayer(), ClassifierLayer(model=classifier)])
+    own = own_results(guard)
     texts = [e.text for examples in held_out.values() for e in examples]
+    texts += [row["text"] for name in QUESTION_SETS for row in load_rows(name)]
     timing = None if args.no_latency else latency_ms(guard, texts)
+    if not args.show_misses:
+        for part in own.values():
+            part.pop("misses")
     if args.json:
         out = {
             "threshold": classifier.threshold,
@@ -91,6 +113,7 @@ def main(argv: list[str] | None = None) -> None:
                 system: {name: r.to_dict() for name, r in per_set.items()}
                 for system, per_set in results.items()
             },
+            "own_sets": own,
             "latency_ms": timing,
             "model_load_s": round(load_s, 3),
         }
@@ -98,6 +121,13 @@ def main(argv: list[str] | None = None) -> None:
         return
     print(f"model {args.model.name}, threshold {classifier.threshold} (loaded in {load_s:.2f} s)")
     print(format_table(results))
+    print()
+    print(format_breakdown("Own held-out questions, blocked by the guard:", own["questions"]))
+    print()
+    print(format_breakdown("Own held-out passages, flagged at ingest:", own["passages"]))
+    for name, part in own.items():
+        for text in part.get("misses", []):
+            print(f"miss ({name}): {text!r}")
     if timing:
         print("\nInputGuard.check latency (rules + classifier, no Groq), held-out texts:")
         for label, t in (("all", timing["all"]), (f"< {SHORT_CHARS} chars", timing["short"])):

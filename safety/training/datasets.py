@@ -24,6 +24,10 @@ LOCAL_DATA = HERE / "data"
 BENIGN_PRODUCT = LOCAL_DATA / "benign_product.jsonl"
 BENIGN_TRIGGER = LOCAL_DATA / "benign_trigger.jsonl"
 HAND_ATTACKS = LOCAL_DATA / "attacks_hand.jsonl"
+# Trained on in full: hard negatives (benign prompts full of trigger words) and hand-written
+# attacks of the families the public sets lack (typos, es/fr, role games, leaks, hidden asks).
+BENIGN_HARD = LOCAL_DATA / "benign_hard.jsonl"
+ATTACKS_TRAIN = LOCAL_DATA / "attacks_train.jsonl"
 PUBLIC_SETS = {"deepset": "deepset-train.jsonl", "jailbreak": "jailbreak-train.jsonl"}
 
 
@@ -75,7 +79,8 @@ class Splits:
 
 
 def load_splits(data_dir: Path | None = None) -> Splits:
-    """Train part of every set plus named held-out sets (hand attacks are never trained on).
+    """Train part of every set plus named held-out sets (hand attacks are never trained on;
+    ``benign_hard`` and ``attacks_train`` are trained on in full).
 
     ``trigger_benign`` holds the held-out benign questions that use attack-like words ("ignore",
     "system prompt", "instructions"), from both hand-written benign files.
@@ -97,6 +102,9 @@ def load_splits(data_dir: Path | None = None) -> Splits:
         part_train, part_test = split(load_jsonl(path, source), PRODUCT_HELD_OUT_FRACTION)
         train += part_train
         own_test += part_test
+    for path, source in ((BENIGN_HARD, "hard"), (ATTACKS_TRAIN, "hand_train")):
+        hashes[path.name] = sha256(path)
+        train += load_jsonl(path, source)
     held_out["product_benign"] = [e for e in own_test if e.tag != "trigger"]
     held_out["trigger_benign"] = [e for e in own_test if e.tag == "trigger"]
     held_out["hand_attacks"] = load_jsonl(HAND_ATTACKS, "hand")

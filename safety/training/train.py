@@ -2,13 +2,17 @@
 
 1. Split every development set with a fixed seed (``safety.training.datasets``): 70/30
    stratified for the public sets, 50/50 for the hand-written benign questions (product and
-   trigger-word sets); hand-written attacks are never trained on.
-2. Pick the decision threshold on 5-fold out-of-fold scores of the *training* part: the lowest
-   threshold whose false-positive rate is at most ``TARGET_FPR`` on the benign rows of every
-   source separately (so the long role-play prompts of one set cannot hide false positives on
-   the short questions of another).
-3. Fit on the whole training part, write ``safety/model/guard-classifier.npz``, then score the
-   held-out sets (classifier alone and rules + classifier) into ``safety/model/metrics.json``.
+   trigger-word sets); ``attacks_hand.jsonl`` is never trained on; the hard negatives and
+   ``attacks_train.jsonl`` are trained on in full.
+2. For each regularisation strength in ``C_GRID``: 5-fold out-of-fold scores of the *training*
+   part (each fold's model trained on that fold's rows plus their augmentation,
+   ``safety.training.augment``; texts scored as the layer scores them, the highest sentence
+   counts), and the lowest threshold whose false-positive rate is at most ``TARGET_FPR`` on the
+   benign rows of every source separately. The C with the best mean detection wins; the spread
+   of detection and FPR over the folds at that threshold is reported.
+3. Fit on the whole training part plus its augmentation, write
+   ``safety/model/guard-classifier.npz``, then score the held-out sets (classifier alone and
+   rules + classifier) into ``safety/model/metrics.json``.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +32,15 @@ from sklearn.model_selection import StratifiedKFold
 
 from evals.guard.evaluate import held_out_results
 from evals.guard.metrics import format_table
-from safety.classifier import MODEL_PATH, FeatureConfig, Featurizer, GuardClassifier, ModelMeta
+from safety.classifier import (
+    MODEL_PATH,
+    FeatureConfig,
+    Featurizer,
+    GuardClassifier,
+    ModelMeta,
+    max_over_segments,
+)
+from safety.training.augment import augment
 from safety.training.datasets import (
     HELD_OUT_FRACTION,
     PRODUCT_HELD_OUT_FRACTION,
@@ -38,26 +51,66 @@ from safety.training.datasets import (
 )
 
 FEATURES = FeatureConfig(char_ngrams=(2, 5), word_ngrams=(1, 2), n_features_log2=18)
-C = 10.0
+C_GRID = (3.0, 10.0, 30.0)
 TARGET_FPR = 0.02
 FOLDS = 5
 THRESHOLD_GRID = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
 METRICS_PATH = MODEL_PATH.parent / "metrics.json"
+Scores = npt.NDArray[np.float64]
 
 
-def _fit(x: Any, y: npt.NDArray[np.int_]) -> LogisticRegression:
-    return LogisticRegression(C=C, max_iter=5000).fit(x, y)
+def _fit(featurizer: Featurizer, examples: list[Example], c: float) -> LogisticRegression:
+    rows = examples + augment(examples)
+    x = featurizer.transform([e.text for e in rows])
+    y = np.array([e.label for e in rows])
+    return LogisticRegression(C=c, max_iter=5000).fit(x, y)
 
 
-def out_of_fold_scores(featurizer: Featurizer, examples: list[Example]) -> npt.NDArray[np.float64]:
-    x = featurizer.transform([e.text for e in examples])
-    y = np.array([e.label for e in examples])
+def _predictor(model: LogisticRegression, featurizer: Featurizer) -> Callable[[list[str]], Scores]:
+    return lambda texts: model.predict_proba(featurizer.transform(texts))[:, 1]
+
+
+def out_of_fold_scores(
+    featurizer: Featurizer, examples: list[Example], c: float
+) -> tuple[Scores, npt.NDArray[np.int_]]:
+    """Out-of-fold scores and the fold each row was scored in."""
     strata = [f"{e.source}:{e.label}" for e in examples]
     scores = np.zeros(len(examples))
+    fold_of = np.zeros(len(examples), dtype=int)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=SEED)
-    for train_idx, test_idx in folds.split(np.zeros(len(examples)), strata):
-        scores[test_idx] = _fit(x[train_idx], y[train_idx]).predict_proba(x[test_idx])[:, 1]
-    return scores
+    for fold, (train_idx, test_idx) in enumerate(folds.split(np.zeros(len(examples)), strata)):
+        model = _fit(featurizer, [examples[i] for i in train_idx], c)
+        texts = [examples[i].text for i in test_idx]
+        scores[test_idx] = max_over_segments(_predictor(model, featurizer), texts)
+        fold_of[test_idx] = fold
+    return scores, fold_of
+
+
+def fold_spread(
+    examples: list[Example], scores: Scores, fold_of: npt.NDArray[np.int_], threshold: float
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Per source, detection and FPR in each fold at ``threshold``: mean, min and max."""
+    labels = np.array([e.label for e in examples])
+    origin = np.array([e.source for e in examples])
+    out: dict[str, dict[str, dict[str, float]]] = {}
+    for source in sorted(set(origin)):
+        per: dict[str, list[float]] = {"detection": [], "fpr": []}
+        for fold in range(FOLDS):
+            here = (origin == source) & (fold_of == fold)
+            for name, label in (("detection", 1), ("fpr", 0)):
+                rows = here & (labels == label)
+                if rows.any():
+                    per[name].append(float((scores[rows] >= threshold).mean()))
+        out[source] = {
+            name: {
+                "mean": round(float(np.mean(v)), 4),
+                "min": round(min(v), 4),
+                "max": round(max(v), 4),
+            }
+            for name, v in per.items()
+            if v
+        }
+    return out
 
 
 def choose_threshold(
@@ -73,27 +126,42 @@ def choose_threshold(
         for source in sources:
             benign = (origin == source) & (labels == 0)
             attack = (origin == source) & (labels == 1)
-            out[source] = {"fpr": round(float((scores[benign] >= threshold).mean()), 4)}
+            out[source] = {}
+            if benign.any():
+                out[source]["fpr"] = round(float((scores[benign] >= threshold).mean()), 4)
             if attack.any():
                 out[source]["detection"] = round(float((scores[attack] >= threshold).mean()), 4)
         return out
 
     for threshold in THRESHOLD_GRID:
         found = rates(threshold)
-        if all(r["fpr"] <= TARGET_FPR for r in found.values()):
+        if all(r.get("fpr", 0.0) <= TARGET_FPR for r in found.values()):
             return threshold, found
     return THRESHOLD_GRID[-1], rates(THRESHOLD_GRID[-1])
 
 
+def _mean_detection(rates: dict[str, dict[str, float]]) -> float:
+    found = [r["detection"] for r in rates.values() if "detection" in r]
+    return float(np.mean(found)) if found else 0.0
+
+
 def train(splits: Splits) -> tuple[GuardClassifier, dict[str, Any]]:
     featurizer = Featurizer(FEATURES)
-    oof = out_of_fold_scores(featurizer, splits.train)
-    threshold, oof_rates = choose_threshold(splits.train, oof)
-    x = featurizer.transform([e.text for e in splits.train])
-    y = np.array([e.label for e in splits.train])
-    model = _fit(x, y)
+    candidates: dict[float, dict[str, Any]] = {}
+    for c in C_GRID:
+        oof, fold_of = out_of_fold_scores(featurizer, splits.train, c)
+        threshold, rates = choose_threshold(splits.train, oof)
+        candidates[c] = {
+            "threshold": threshold,
+            "mean_detection": round(_mean_detection(rates), 4),
+            "out_of_fold_train": rates,
+            "fold_spread": fold_spread(splits.train, oof, fold_of, threshold),
+        }
+    best = max(C_GRID, key=lambda c: (candidates[c]["mean_detection"], -c))
+    chosen = candidates[best]
+    model = _fit(featurizer, splits.train, best)
     trained_with = {
-        "C": C,
+        "C": best,
         "target_fpr": TARGET_FPR,
         "seed": SEED,
         "train_rows": len(splits.train),
@@ -103,9 +171,17 @@ def train(splits: Splits) -> tuple[GuardClassifier, dict[str, Any]]:
     classifier = GuardClassifier(
         weights=model.coef_.ravel().astype(np.float32),
         bias=float(model.intercept_[0]),
-        meta=ModelMeta(threshold=threshold, features=FEATURES, trained_with=trained_with),
+        meta=ModelMeta(threshold=chosen["threshold"], features=FEATURES, trained_with=trained_with),
     )
-    return classifier, {"threshold": threshold, "out_of_fold_train": oof_rates}
+    selection = {
+        "C": best,
+        **chosen,
+        "model_selection": {
+            str(c): {k: v[k] for k in ("threshold", "mean_detection")}
+            for c, v in candidates.items()
+        },
+    }
+    return classifier, selection
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -134,7 +210,6 @@ def main(argv: list[str] | None = None) -> None:
             "word_ngrams": list(FEATURES.word_ngrams),
             "n_features": 2 * 2**FEATURES.n_features_log2,
         },
-        "C": C,
         "target_fpr": TARGET_FPR,
         **selection,
         "held_out": {
