@@ -209,7 +209,12 @@ def load_default(path: Path = MODEL_PATH) -> GuardClassifier:
     """The committed model, loaded once per process (thread-safe)."""
     with _LOCK:
         if path not in _LOADED:
-            _LOADED[path] = GuardClassifier.load(path)
+            model = GuardClassifier.load(path)
+            # One score under the lock builds the featurizer (importing scikit-learn/SciPy):
+            # concurrent first questions would otherwise import them from several threads at
+            # once, and a half-imported module raises, which a fail-closed guard refuses on.
+            model.score("warm-up")
+            _LOADED[path] = model
         return _LOADED[path]
 
 

@@ -29,6 +29,7 @@ from tests.adversity import (
 from tests.answering import fake_services
 from tests.conftest import SAMPLE_CORPUS
 from tests.fakes import queued
+from tests.groq_stub import ANSWER
 from tests.reliability import Row
 from tests.servers import ChromaServer
 
@@ -54,7 +55,7 @@ def test_chroma_gone_gives_the_fallback_and_503_then_recovers(
             chroma_timeout_s=TIMEOUT_S,
         )
         ingest([SAMPLE_CORPUS], settings)
-        llm = queued(*["Your CKA expires on 2027-08-14 [1]."] * 20)
+        llm = queued(*[ANSWER] * 20)
         with service(settings, fake_services(settings, llm)) as http:
             warm(http)  # asks QUESTIONS[0]: its answer is cached, and served during the outage
             chroma.kill()

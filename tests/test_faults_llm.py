@@ -137,5 +137,6 @@ def test_a_stream_cut_off_mid_reply_is_voided_before_the_next_provider_answers(
     ok = final["outcome"] == "answered" and tokens == final["answer"] == ANSWER
     reliability.errors += not ok
     assert ok, chunks
-    assert "".join(c["token"] for c in streamed[:restart]) == "Your documents say so"
+    voided = "".join(c["token"] for c in streamed[:restart]).strip()
+    assert voided and ANSWER.startswith(voided)  # what the cut-off reply had streamed
     reliability.notes = "the broken-off tokens are voided by a restart chunk"

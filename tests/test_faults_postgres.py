@@ -32,6 +32,7 @@ from tests.adversity import (
 )
 from tests.answering import fake_services
 from tests.fakes import queued
+from tests.groq_stub import ANSWER
 from tests.pg import PostgresServer
 from tests.reliability import Row
 
@@ -80,9 +81,7 @@ def test_postgres_down_refuses_feedback_and_logins_then_keeps_every_acknowledged
             else:
                 time.sleep(0.2)
 
-    with service(
-        settings, fake_services(settings, queued(*["It expires in 2027 [1]."] * 50))
-    ) as http:
+    with service(settings, fake_services(settings, queued(*[ANSWER] * 50))) as http:
         warm(http)
         assert login(http).status_code == 200
         sender = threading.Thread(target=send_feedback, args=(http, time.monotonic() + 14.0))
