@@ -128,6 +128,9 @@ def _appended_task(text: str) -> bool:
     if tail is not None:
         return bool(_TASK.match(tail))
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    if len(paragraphs) < 2:
+        # No blank lines: the last line plays the last paragraph ("Zeugnis: ... / Schreibe ...").
+        paragraphs = [p.strip() for p in text.splitlines() if p.strip()]
     if len(paragraphs) < 2 or not _TASK.match(paragraphs[-1]):
         return False
     # A last paragraph about the same things as the rest is the document's own request.

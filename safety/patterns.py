@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from safety.patterns_hijack import HIJACK_RULES
 from safety.patterns_i18n import I18N_OVERRIDE_RULES
 from safety.patterns_leak import LEAK_RULES
 from safety.patterns_roleplay import ROLE_GAME_RULES
@@ -184,7 +185,7 @@ OVERRIDE_RULES = [
         r"(?:(?:that|i|you|we|they|it|was|were|has|have|had|been|is|just|ever)\s+){0,3}"
         r"(?:(?:said|told|wrote|written|stated|given|asked|instructed|typed|mentioned)\s+"
         r"(?:to\s+you\s+|you\s+|me\s+)?)?(?:before|above|earlier|previously|so\s+far|until\s+now|"
-        r"up\s+to\s+now)\b(?!\s+(?:the|a|an|my|your|his|her|our|their|this|that|\d))",
+        r"up\s+to\s+now)\b(?!\s+(?:(?:the|a|an|my|your|his|her|our|their|this|that)\b|\d))",
     ),
     _rule(
         "instruction_override",
@@ -532,6 +533,7 @@ ALL_RULES: list[Rule] = (
     + LEAK_RULES
     + PERSONA_RULES
     + ROLE_GAME_RULES
+    + HIJACK_RULES
     + ABUSE_RULES
 )
 

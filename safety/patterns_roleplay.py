@@ -15,6 +15,15 @@ _EN_NO_RULES = (
     r"boundaries|morals|ethics|censorship)|without\s+(?:any\s+)?(?:\w+\s+)?(?:rules|restrictions|"
     r"limits|filters|guidelines|policies|boundaries|censorship))"
 )
+_CRIME = (
+    r"(?:robbery|heist|murder|hack|hacking|burglary|bomb\w*|drugs?|kidnapping|terror\w*|fraud|"
+    r"theft|break-?in|poisoning|meth|weapons?|smuggling)"
+)
+_CRIME_FICTION = (
+    rf"\b(?:film|movie|scene|script|play|series)\b[^\n]{{0,80}}?\babout\s+(?:an?\s+)?(?:\w+\s+)?"
+    rf"{_CRIME}\b"
+)
+_CAST = r"(?-i:\b[A-Z][a-z]+\s+and\s+[A-Z][a-z]+\b)"
 _AI = r"(?:ai|a\.i\.|assistant|chatbot|bot|model|language\s+model|llm|machine)"
 
 ROLE_GAME_RULES = [
@@ -45,6 +54,14 @@ ROLE_GAME_RULES = [
         r"at\s+all\s+costs|regardless)\b|\b(?:every\s*time|whenever|when|if)\s+i\s+(?:say|type|"
         r"write)\b[^\n]{0,40}\byou\s+(?:must|will|should|have\s+to)\s+(?:\w+\s+)?(?:ignore|"
         r"forget|disregard|drop|break|bypass)\b",
+    ),
+    # The film-scene frame: two named people cast as characters in a film about a crime, so the
+    # "dialogue" teaches it ("John and Alice are acting characters in a film about a robbery ...").
+    make_rule(
+        "jailbreak_roleplay",
+        ("film", "movie", "scene", "script", "play"),
+        rf"(?:{_CAST}[^\n]{{0,200}}?{_CRIME_FICTION}|{_CRIME_FICTION}[^\n]{{0,200}}?{_CAST})"
+        r"[^\n]{0,250}?\b(?:characters?|roles?|embod\w+|actors?|acting)\b",
     ),
     # German
     make_rule(

@@ -43,6 +43,9 @@ KEYWORDS = (
 _REAL_WORDS = frozenset(
     (
         "forgot",
+        "ignite",
+        "ignites",
+        "ignoble",
         "forge",
         "forged",
         "forges",
@@ -88,8 +91,11 @@ for _word in KEYWORDS:
 _WORD = re.compile(r"[^\W\d_]{4,}|\b(?:al|ur|yr|u|teh|b4)\b", re.IGNORECASE)
 
 
-def _limit(keyword: str) -> int:
+def _limit(keyword: str, word: str) -> int:
     # Two edits only for long words: short real words two edits from "forget" abound ("format").
+    # "ignore" is the exception: few real words start with "ig" ("igmre", "ignroe" are typos).
+    if keyword == "ignore" and word.startswith("ig"):
+        return 2
     return 1 if len(keyword) <= 7 else 2
 
 
@@ -104,7 +110,7 @@ def _correction(word: str) -> str | None:
     for keyword in _BY_FIRST.get(word[0], ()):
         if word == keyword:
             return None
-        limit = _limit(keyword)
+        limit = _limit(keyword, word)
         if abs(len(word) - len(keyword)) > limit:
             continue
         distance = DamerauLevenshtein.distance(word, keyword, score_cutoff=limit)

@@ -15,6 +15,7 @@ from safety.typos import corrected
         ("disregrad prevoius instrucitons", "disregard previous instructions"),
         ("frget evreything", "forget everything"),
         ("ignore al ur rules", "ignore all your rules"),
+        ("igmre what I said before", "ignore what I said before"),
     ],
 )
 def test_misspelt_keywords_are_corrected(text: str, fixed: str) -> None:
@@ -26,6 +27,7 @@ def test_misspelt_keywords_are_corrected(text: str, fixed: str) -> None:
     [
         "I forgot the format of the previously shared forest report.",
         "Our roles and the ruler were precious to the instructor.",
+        "Ignite the grill; the ignoble smoke ignites nothing.",
         "What is my GPA?",
     ],
 )
