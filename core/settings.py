@@ -10,10 +10,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 Fusion = Literal["rrf", "weighted"]
-QueryExpansion = Literal["none", "keyword", "both"]
+QueryExpansion = Literal["none", "personal", "keyword", "both"]
 
 
 def _default_data_dir() -> Path:
@@ -54,9 +54,11 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 0.5
     candidates_per_leg: int = 100
-    # Abbreviations the corpus defines, added to the question for which legs. Off by default:
-    # measured, it helps the second eval set and costs SciFact 0.024 nDCG@10 (docs/BENCHMARKS.md).
-    query_expansion: QueryExpansion = "none"
+    # Abbreviations the corpus defines and the documents' words for what people ask about
+    # themselves (knowledge/lexicon.py), added to the keyword leg's query: "personal" for
+    # first-person questions only (on every question, abbreviations cost SciFact 0.024 nDCG@10),
+    # "keyword" for all, "both" for both legs (docs/BENCHMARKS.md).
+    query_expansion: QueryExpansion = "personal"
 
     # Rerank
     rerank_model: str = "ms-marco-TinyBERT-L-2-v2"
@@ -245,8 +247,8 @@ _ENV_VARS: list[tuple[str, str, type]] = [
 ]
 
 _CHOICES: dict[str, tuple[str, ...]] = {
-    "RAG_FUSION": ("rrf", "weighted"),
-    "RAG_QUERY_EXPANSION": ("none", "keyword", "both"),
+    "RAG_FUSION": get_args(Fusion),
+    "RAG_QUERY_EXPANSION": get_args(QueryExpansion),
     "RAG_LOCAL_MODEL_SOURCE": ("pypi", "hub"),
     "RAG_GUARD_FAIL_MODE": ("open", "closed"),
 }

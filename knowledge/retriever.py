@@ -11,8 +11,9 @@ from chromadb.errors import ChromaError
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from core.settings import Settings
-from knowledge import snapshot
+from core.settings import QueryExpansion, Settings
+from knowledge import lexicon, snapshot
+from knowledge.abbreviations import Abbreviations
 from knowledge.embeddings import load_embeddings
 from knowledge.fusion import Fused, rrf, weighted
 from knowledge.layout import DataLayout
@@ -42,6 +43,18 @@ class RetrievedChunk:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def leg_queries(query: str, mode: QueryExpansion, abbreviations: Abbreviations) -> tuple[str, str]:
+    """What the keyword and the dense leg search for, per ``mode``: the question plus the other
+    form of every abbreviation the corpus defines ("PMP" <-> "Project Management Professional")
+    and the documents' words for what a first-person question asks about ("employer" ->
+    experience)."""
+    if mode == "none" or (mode == "personal" and not lexicon.is_personal(query)):
+        return query, query
+    words = lexicon.document_words(query)
+    expanded = abbreviations.expand(query) + (f" {words}" if words else "")
+    return expanded, expanded if mode == "both" else query
 
 
 class HybridRetriever:
@@ -97,11 +110,7 @@ class HybridRetriever:
         return rrf(bm25, dense, self.settings.rrf_k)
 
     def queries(self, query: str) -> tuple[str, str]:
-        """What each leg searches for: the question with the other form of every abbreviation
-        the corpus defines ("PMP" <-> "Project Management Professional"), per the setting."""
-        mode = self.settings.query_expansion
-        expanded = self.corpus.abbreviations.expand(query) if mode != "none" else query
-        return expanded, expanded if mode == "both" else query
+        return leg_queries(query, self.settings.query_expansion, self.corpus.abbreviations)
 
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
         """Fused hybrid results (no rerank), each with both legs' ranks and scores."""

@@ -8,7 +8,8 @@ step this product adds, so no step is chosen on one set alone:
 - **identity**: the document's title in what is indexed (``knowledge.documents.identity_path``);
   "without" indexes the heading path as the file itself has it;
 - **expansion**: abbreviations the corpus defines added to the query (``knowledge.abbreviations``),
-  for the keyword leg only or for both legs;
+  for the keyword leg only or for both legs; "personal expansion" is what the product runs: the
+  abbreviations and the lexicon's words (``knowledge.lexicon``), first-person questions only;
 - **fusion**: weighted min-max at several dense weights, and RRF.
 
 Eval sets (``evals.dataset.DATASETS``): the corpus is ingested by the product into a temporary
@@ -44,11 +45,12 @@ from evals.dataset import DATASETS, load_cases
 from evals.references import resolve_all
 from evals.retrieval_metrics import content_recall_at_k, ndcg_at_k, reciprocal_rank
 from knowledge import snapshot
+from knowledge.abbreviations import Abbreviations
 from knowledge.embeddings import load_embeddings
 from knowledge.fusion import rrf, weighted
 from knowledge.ingest import ingest
 from knowledge.layout import DataLayout
-from knowledge.retriever import HybridRetriever
+from knowledge.retriever import HybridRetriever, leg_queries
 
 Ranked = list[tuple[str, float]]
 Leg = Callable[[str], Ranked]
@@ -88,14 +90,18 @@ class MemoryLegs:
         return [(self.ids[int(i)], float(sims[i])) for i in order]
 
 
-def runs(keyword: Leg, dense: Leg, expand: Callable[[str], str]) -> dict[str, Leg]:
+def runs(keyword: Leg, dense: Leg, abbreviations: Abbreviations) -> dict[str, Leg]:
     """Every ranking this benchmark compares, by name."""
 
     def fused(kw: Leg, dn: Leg, fuse: Callable[[Ranked, Ranked], Any]) -> Leg:
         return lambda q: [(f.chunk_id, f.score) for f in fuse(kw(q), dn(q))]
 
+    expand = abbreviations.expand
     kw_x: Leg = lambda q: keyword(expand(q))  # noqa: E731 - a named variant of a leg
     dn_x: Leg = lambda q: dense(expand(q))  # noqa: E731
+    # As the product runs it (RAG_QUERY_EXPANSION=personal): first-person questions only, with
+    # the lexicon's words, on the keyword leg.
+    kw_p: Leg = lambda q: keyword(leg_queries(q, "personal", abbreviations)[0])  # noqa: E731
     table: dict[str, Leg] = {
         "bm25": keyword,
         "bm25 + expansion": kw_x,
@@ -111,7 +117,11 @@ def runs(keyword: Leg, dense: Leg, expand: Callable[[str], str]) -> dict[str, Le
         table[f"weighted {w} + expansion (both)"] = fused(
             kw_x, dn_x, lambda b, d, w=w: weighted(b, d, w)
         )
+        table[f"weighted {w} + personal expansion (keyword)"] = fused(
+            kw_p, dense, lambda b, d, w=w: weighted(b, d, w)
+        )
     table["rrf k=60 + expansion (both)"] = fused(kw_x, dn_x, lambda b, d: rrf(b, d, 60))
+    table["bm25 + personal expansion"] = kw_p
     return table
 
 
@@ -144,7 +154,7 @@ def eval_set(name: str, settings: Settings) -> dict[str, dict[str, float]]:
         }
         for variant, texts in variants.items():
             legs = MemoryLegs(ids, texts, settings)
-            for run, leg in runs(legs.keyword, legs.dense, corpus.abbreviations.expand).items():
+            for run, leg in runs(legs.keyword, legs.dense, corpus.abbreviations).items():
                 rankings = {q.id: [cid for cid, _ in leg(q.text)][:20] for q in queries}
                 results[f"{run} · {variant}"] = score_eval_set(rankings, refs)
         shipped = {q.id: [r.chunk_id for r in retriever.retrieve(q.text, 20)] for q in queries}
@@ -170,7 +180,7 @@ def scifact_set(work: Path, scifact: Path) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     keyword: Leg = lambda q: retriever.keyword(q, DEPTH)  # noqa: E731
     dense: Leg = lambda q: retriever.dense(q, DEPTH)  # noqa: E731
-    for run, leg in runs(keyword, dense, corpus.abbreviations.expand).items():
+    for run, leg in runs(keyword, dense, corpus.abbreviations).items():
         docs = {q: dedupe_docs(leg(queries[q]), doc_of) for q in qrels}
         results[run] = _document_scores(docs, qrels)
     return results
