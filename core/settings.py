@@ -59,6 +59,8 @@ class Settings:
     # first-person questions only (on every question, abbreviations cost SciFact 0.024 nDCG@10),
     # "keyword" for all, "both" for both legs (docs/BENCHMARKS.md).
     query_expansion: QueryExpansion = "personal"
+    # The lexicon's words are searched apart and their keyword scores count this much.
+    lexicon_weight: float = 0.5
 
     # Rerank
     rerank_model: str = "ms-marco-TinyBERT-L-2-v2"
@@ -195,6 +197,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("dense_weight", "RAG_DENSE_WEIGHT", float),
     ("candidates_per_leg", "RAG_CANDIDATES_PER_LEG", int),
     ("query_expansion", "RAG_QUERY_EXPANSION", str),
+    ("lexicon_weight", "RAG_LEXICON_WEIGHT", float),
     ("rerank_model", "RAG_RERANK_MODEL", str),
     ("rerank_model_dir", "RAG_RERANK_MODEL_DIR", Path),
     ("rerank_top_n", "RAG_RERANK_TOP_N", int),

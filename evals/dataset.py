@@ -41,6 +41,13 @@ DATASETS = {
             _EVALS / "datasets" / "ottilie-brandqvist.jsonl",
             _EVALS / "corpora" / "ottilie-brandqvist",
         ),
+        # Written by a helper that never saw the code nor the other sets, after the retrieval
+        # steps were chosen: measured once, never tuned on.
+        Dataset(
+            "elowen-marsh-adebayo",
+            _EVALS / "datasets" / "elowen-marsh-adebayo.jsonl",
+            _EVALS / "corpora" / "elowen-marsh-adebayo",
+        ),
     )
 }
 DEFAULT_DATASET = "sample"

@@ -53,3 +53,12 @@ def weighted(bm25: Ranked, dense: Ranked, dense_weight: float = 0.5) -> list[Fus
             cid, 0.0
         )
     return sorted(fused.values(), key=lambda f: f.score, reverse=True)
+
+
+def boosted(ranked: Ranked, extra: Ranked, weight: float, k: int) -> list[tuple[str, float]]:
+    """One leg's scores plus ``weight`` times another query's scores on the same leg (the top
+    ``k``): words added to a question help a chunk without outweighing the question's own."""
+    scores = dict(ranked)
+    for cid, score in extra:
+        scores[cid] = scores.get(cid, 0.0) + weight * score
+    return sorted(scores.items(), key=lambda item: item[1], reverse=True)[:k]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from core.settings import QueryExpansion, Settings
 from knowledge import lexicon, snapshot
 from knowledge.abbreviations import Abbreviations
 from knowledge.embeddings import load_embeddings
-from knowledge.fusion import Fused, rrf, weighted
+from knowledge.fusion import Fused, Ranked, boosted, rrf, weighted
 from knowledge.layout import DataLayout
 from knowledge.rerank import Reranker
 from knowledge.vectorstore import open_vectorstore
@@ -45,16 +46,31 @@ class RetrievedChunk:
         return asdict(self)
 
 
-def leg_queries(query: str, mode: QueryExpansion, abbreviations: Abbreviations) -> tuple[str, str]:
-    """What the keyword and the dense leg search for, per ``mode``: the question plus the other
-    form of every abbreviation the corpus defines ("PMP" <-> "Project Management Professional")
-    and the documents' words for what a first-person question asks about ("employer" ->
-    experience)."""
+@dataclass(frozen=True)
+class LegQueries:
+    keyword: str  # the question, plus the other form of the abbreviations it uses
+    dense: str
+    lexicon: str  # the documents' words for what it asks about; searched apart, weighted down
+
+
+def leg_queries(query: str, mode: QueryExpansion, abbreviations: Abbreviations) -> LegQueries:
+    """What each leg searches for, per ``mode``: the question plus the other form of every
+    abbreviation the corpus defines ("PMP" <-> "Project Management Professional"), and the
+    documents' words for what a first-person question asks about ("employer" -> experience)."""
     if mode == "none" or (mode == "personal" and not lexicon.is_personal(query)):
-        return query, query
-    words = lexicon.document_words(query)
-    expanded = abbreviations.expand(query) + (f" {words}" if words else "")
-    return expanded, expanded if mode == "both" else query
+        return LegQueries(query, query, "")
+    expanded = abbreviations.expand(query)
+    return LegQueries(
+        expanded, expanded if mode == "both" else query, lexicon.document_words(query)
+    )
+
+
+def keyword_leg(
+    search: Callable[[str, int], Ranked], legs: LegQueries, weight: float, k: int
+) -> Ranked:
+    """The keyword leg's top ``k``: the question's hits, boosted by the lexicon words' hits."""
+    hits = search(legs.keyword, k)
+    return boosted(hits, search(legs.lexicon, k), weight, k) if legs.lexicon else hits
 
 
 class HybridRetriever:
@@ -104,19 +120,20 @@ class HybridRetriever:
         # Cosine distance → similarity; ids outside the snapshot are leftovers of a crashed ingest.
         return [(d.id, 1.0 - dist) for d, dist in hits if d.id is not None and d.id in corpus.by_id]
 
-    def fuse(self, bm25: list[tuple[str, float]], dense: list[tuple[str, float]]) -> list[Fused]:
+    def fuse(self, bm25: Ranked, dense: Ranked) -> list[Fused]:
         if self.settings.fusion == "weighted":
             return weighted(bm25, dense, self.settings.dense_weight)
         return rrf(bm25, dense, self.settings.rrf_k)
 
-    def queries(self, query: str) -> tuple[str, str]:
+    def queries(self, query: str) -> LegQueries:
         return leg_queries(query, self.settings.query_expansion, self.corpus.abbreviations)
 
     def retrieve(self, query: str, k: int) -> list[RetrievedChunk]:
         """Fused hybrid results (no rerank), each with both legs' ranks and scores."""
         n = max(k, self.settings.candidates_per_leg)
-        keyword_query, dense_query = self.queries(query)
-        fused = self.fuse(self.keyword(keyword_query, n), self.dense(dense_query, n))
+        legs = self.queries(query)
+        keyword = keyword_leg(self.keyword, legs, self.settings.lexicon_weight, n)
+        fused = self.fuse(keyword, self.dense(legs.dense, n))
         corpus = self.corpus
         results = []
         for rank, item in enumerate(fused[:k], start=1):

@@ -10,9 +10,10 @@ import pytest
 
 from core.settings import QueryExpansion, Settings
 from knowledge.abbreviations import Abbreviations
+from knowledge.fusion import boosted
 from knowledge.ingest import ingest
 from knowledge.lexicon import document_words, is_personal
-from knowledge.retriever import HybridRetriever, leg_queries
+from knowledge.retriever import HybridRetriever, LegQueries, keyword_leg, leg_queries
 
 
 @pytest.mark.parametrize(
@@ -57,17 +58,26 @@ def test_leg_queries_per_mode() -> None:
     abbreviations = Abbreviations()
     abbreviations.add("PMP", "Project Management Professional")
     question = "When does my PMP expire?"
-    assert leg_queries(question, "none", abbreviations) == (question, question)
-    keyword, dense = leg_queries(question, "personal", abbreviations)
-    assert dense == question
-    assert "Project Management Professional" in keyword and "expiration" in keyword
+    assert leg_queries(question, "none", abbreviations) == LegQueries(question, question, "")
+    personal = leg_queries(question, "personal", abbreviations)
+    assert personal.dense == question
+    assert "Project Management Professional" in personal.keyword
+    assert "expiration" in personal.lexicon and "expiration" not in personal.keyword
     both = leg_queries(question, "both", abbreviations)
-    assert both[0] == both[1] == keyword
+    assert both.keyword == both.dense == personal.keyword
     third_person = "When does the PMP expire?"
-    assert leg_queries(third_person, "personal", abbreviations) == (third_person, third_person)
-    assert (
-        "Project Management Professional" in leg_queries(third_person, "keyword", abbreviations)[0]
+    assert leg_queries(third_person, "personal", abbreviations) == LegQueries(
+        third_person, third_person, ""
     )
+    keyword = leg_queries(third_person, "keyword", abbreviations)
+    assert "Project Management Professional" in keyword.keyword and keyword.lexicon == ""
+
+
+def test_lexicon_hits_count_less_than_the_question_s_own() -> None:
+    question_hits = [("a", 4.0), ("b", 1.0)]
+    lexicon_hits = [("b", 4.0), ("c", 2.0)]
+    assert boosted(question_hits, lexicon_hits, 0.5, 3) == [("a", 4.0), ("b", 3.0), ("c", 1.0)]
+    assert boosted(question_hits, lexicon_hits, 0.5, 1) == [("a", 4.0)]
 
 
 def test_the_keyword_leg_finds_the_experience_section_by_its_own_word(tmp_path: Path) -> None:
@@ -87,10 +97,9 @@ def test_the_keyword_leg_finds_the_experience_section_by_its_own_word(tmp_path: 
 
     def keyword_headings(mode: QueryExpansion) -> list[str]:
         retriever = HybridRetriever(replace(settings, query_expansion=mode))
-        keyword_query, _ = retriever.queries(question)
-        return [
-            retriever.corpus.by_id[cid].heading for cid, _ in retriever.keyword(keyword_query, 3)
-        ]
+        legs = retriever.queries(question)
+        hits = keyword_leg(retriever.keyword, legs, settings.lexicon_weight, 3)
+        return [retriever.corpus.by_id[cid].heading for cid, _ in hits]
 
     assert keyword_headings("personal")[0] == "Mara Olsen > Experience"
     assert "Mara Olsen > Experience" not in keyword_headings("none")

@@ -50,7 +50,7 @@ from knowledge.embeddings import load_embeddings
 from knowledge.fusion import rrf, weighted
 from knowledge.ingest import ingest
 from knowledge.layout import DataLayout
-from knowledge.retriever import HybridRetriever, leg_queries
+from knowledge.retriever import HybridRetriever, keyword_leg, leg_queries
 
 Ranked = list[tuple[str, float]]
 Leg = Callable[[str], Ranked]
@@ -90,7 +90,9 @@ class MemoryLegs:
         return [(self.ids[int(i)], float(sims[i])) for i in order]
 
 
-def runs(keyword: Leg, dense: Leg, abbreviations: Abbreviations) -> dict[str, Leg]:
+def runs(
+    keyword: Leg, dense: Leg, abbreviations: Abbreviations, lexicon_weight: float
+) -> dict[str, Leg]:
     """Every ranking this benchmark compares, by name."""
 
     def fused(kw: Leg, dn: Leg, fuse: Callable[[Ranked, Ranked], Any]) -> Leg:
@@ -100,8 +102,15 @@ def runs(keyword: Leg, dense: Leg, abbreviations: Abbreviations) -> dict[str, Le
     kw_x: Leg = lambda q: keyword(expand(q))  # noqa: E731 - a named variant of a leg
     dn_x: Leg = lambda q: dense(expand(q))  # noqa: E731
     # As the product runs it (RAG_QUERY_EXPANSION=personal): first-person questions only, with
-    # the lexicon's words, on the keyword leg.
-    kw_p: Leg = lambda q: keyword(leg_queries(q, "personal", abbreviations)[0])  # noqa: E731
+    # the lexicon's words searched apart and weighted down, on the keyword leg.
+    kw_p: Leg = lambda q: list(  # noqa: E731
+        keyword_leg(
+            lambda text, _k: keyword(text),
+            leg_queries(q, "personal", abbreviations),
+            lexicon_weight,
+            DEPTH,
+        )
+    )
     table: dict[str, Leg] = {
         "bm25": keyword,
         "bm25 + expansion": kw_x,
@@ -154,7 +163,9 @@ def eval_set(name: str, settings: Settings) -> dict[str, dict[str, float]]:
         }
         for variant, texts in variants.items():
             legs = MemoryLegs(ids, texts, settings)
-            for run, leg in runs(legs.keyword, legs.dense, corpus.abbreviations).items():
+            for run, leg in runs(
+                legs.keyword, legs.dense, corpus.abbreviations, settings.lexicon_weight
+            ).items():
                 rankings = {q.id: [cid for cid, _ in leg(q.text)][:20] for q in queries}
                 results[f"{run} · {variant}"] = score_eval_set(rankings, refs)
         shipped = {q.id: [r.chunk_id for r in retriever.retrieve(q.text, 20)] for q in queries}
@@ -180,7 +191,7 @@ def scifact_set(work: Path, scifact: Path) -> dict[str, dict[str, float]]:
     results: dict[str, dict[str, float]] = {}
     keyword: Leg = lambda q: retriever.keyword(q, DEPTH)  # noqa: E731
     dense: Leg = lambda q: retriever.dense(q, DEPTH)  # noqa: E731
-    for run, leg in runs(keyword, dense, corpus.abbreviations).items():
+    for run, leg in runs(keyword, dense, corpus.abbreviations, settings.lexicon_weight).items():
         docs = {q: dedupe_docs(leg(queries[q]), doc_of) for q in qrels}
         results[run] = _document_scores(docs, qrels)
     return results
