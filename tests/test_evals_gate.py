@@ -35,7 +35,12 @@ def cli() -> typer.Typer:
 
 @pytest.mark.parametrize(
     ("dataset", "cases"),
-    [("sample", 82), ("ottilie-brandqvist", 121), ("elowen-marsh-adebayo", 60)],
+    [
+        ("sample", 82),
+        ("ottilie-brandqvist", 121),
+        ("elowen-marsh-adebayo", 60),
+        ("nerea-azcarate", 56),
+    ],
 )
 def test_gate_passes_on_the_real_pipeline(
     tmp_path: Path, eval_data: Path, dataset: str, cases: int
