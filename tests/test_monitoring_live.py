@@ -144,6 +144,8 @@ def test_every_panel_returns_data_and_every_alert_parses(service: str, tmp_path:
         ask_round(url, 0)
         ingest_and_hit_a_rate_limit(url)
         wait_for(prometheus, "rag_ingest_duration_seconds_count > 0")
+        # A rate needs two scrapes of a counter; this one appears with the 429 just above.
+        wait_for(prometheus, "count_over_time(rag_rate_limit_rejections_total[1m]) >= 2")
         ask_round(url, 1)
         wait_for(prometheus, 'sum(rag_answers_total{cached="true"}) == 2')
 
