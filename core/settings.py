@@ -54,10 +54,10 @@ class Settings:
     rrf_k: int = 60
     dense_weight: float = 0.5
     candidates_per_leg: int = 100
-    # Abbreviations the corpus defines and the documents' words for what people ask about
-    # themselves (knowledge/lexicon.py), added to the keyword leg's query: "personal" for
-    # first-person questions only (on every question, abbreviations cost SciFact 0.024 nDCG@10),
-    # "keyword" for all, "both" for both legs (docs/BENCHMARKS.md).
+    # Abbreviations the corpus defines (added to the question) and the documents' words for what
+    # people ask about themselves (knowledge/lexicon.py, searched apart), on the keyword leg:
+    # "personal" for first-person questions only (on every question, abbreviations cost SciFact
+    # 0.024 nDCG@10), "keyword" for all, "both" for both legs (docs/BENCHMARKS.md).
     query_expansion: QueryExpansion = "personal"
     # The lexicon's words are searched apart and their keyword scores count this much.
     lexicon_weight: float = 0.5

@@ -2,11 +2,12 @@
 
 People ask "who were my employers?", "do I have a law degree?", "which certs have lapsed?"; a CV
 answers under EXPERIENCE, EDUCATION and "valid through". Neither retrieval leg bridges that gap
-with the offline models, so a question about the asker gets the documents' words for the same
-thing added to its keyword query. Each group is one concept: a question using any of its words
-gets the group's document words. Only first-person questions ("my", "I", "our") are expanded:
-third-person text ("Tumour grade predicts survival") is not about the asker, and there the words
-would be noise.
+with the offline models, so a question about the asker also searches the keyword leg for the
+documents' words for the same thing (apart from the question and weighted down, so they cannot
+outweigh its own words: ``knowledge.retriever.keyword_leg``). Each group is one concept: a
+question using any of its words gets the group's document words. Only first-person questions
+("my", "I", "our") are expanded: third-person text ("Tumour grade predicts survival") is not about
+the asker, and there the words would be noise.
 """
 
 from __future__ import annotations
