@@ -4,7 +4,8 @@
    ``no_answer``; except for a yes/no question answered from what the documents do list ("No. They
    list an MSc [1]"), which is an answer.
 2. Sentences stating a number, date or name that no passage shown holds are removed
-   (``grounding``); nothing left means no answer.
+   (``grounding``); nothing left means no answer. Nor is a reply that lacks what the question
+   asked for: no date for "when", no number for "how many" (a nearby passage quoted instead).
 3. Citations must point at a shown passage; an uncited answer is attributed to the passages holding
    its facts, and an answer with no valid citation at all is never returned as ``answered``.
 """
@@ -16,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.state import Citation, Outcome
-from knowledge.query_intent import is_polar_question
+from knowledge.query_intent import expected_answer, is_polar_question
 from nodes.citations import attribute, resolve_citations
-from nodes.grounding import keep_grounded
+from nodes.grounding import has_content, keep_grounded, states
 from prompts.replies import NOT_FOUND, says_not_found
 
 log = logging.getLogger(__name__)
@@ -50,8 +51,11 @@ def check_answer(raw: str, passages: list[dict[str, Any]], question: str) -> Che
     grounded, invented = keep_grounded(text, [str(p["text"]) for p in passages], question)
     if invented:
         log.info("removed unsupported facts from the answer: %s", invented)
-    if not grounded or (says_not_found(grounded) and not is_polar_question(question)):
+    if not has_content(grounded) or (says_not_found(grounded) and not is_polar_question(question)):
         return _no_answer("unsupported_answer" if invented else "not_in_documents")
+    wanted = expected_answer(question)
+    if wanted and not states(wanted, grounded):
+        return _no_answer(f"no_{wanted}_given")
     answer, citations = resolve_citations(grounded, passages)
     if not citations:
         answer, citations = attribute(answer, passages)

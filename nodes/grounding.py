@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from knowledge.query_intent import AnswerKind
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -44,6 +46,20 @@ _DAY_MONTH_YEAR = re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re
 _MONTH_DAY_YEAR = re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE)
 _MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*")
+# Enough to tell that a reply names a time or a quantity at all ("in spring 2019", "twice"); every
+# date format above has a year.
+_WHEN = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d|spring|summer|autumn|fall|winter|"
+    + "|".join(m for m in _MONTHS if m != "may")  # "may" is more often the verb
+    + r")\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"\d|\b(?:zero|none|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|"
+    r"thirty|forty|fifty|hundred|thousand|million|half|third|quarter|dozen|once|twice)\b",
+    re.IGNORECASE,
+)
+_DENIAL = re.compile(r"\b(?:no|not|never|none)\b|n't\b", re.IGNORECASE)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 _CITATION = re.compile(r"\[\d{1,3}\]")
@@ -127,6 +143,22 @@ class Sources:
         missing += [n for value, n in _numbers(undated).items() if value not in self.numbers]
         missing += [w for w in _names(sentence) if w.lower() not in self.words]
         return list(dict.fromkeys(missing))
+
+
+def has_content(answer: str) -> bool:
+    """Anything besides citation markers ("[2][3]" alone says nothing)."""
+    return re.search(r"\w", _CITATION.sub("", answer)) is not None
+
+
+def states(kind: AnswerKind, answer: str) -> bool:
+    """Does the answer give what the question asked for: a date for "when", a number for "how
+    many"? A denial ("It does not expire") is an answer of its own."""
+    text = _CITATION.sub("", answer)
+    if _DENIAL.search(text):
+        return True
+    if kind == "date":
+        return _WHEN.search(text) is not None
+    return _QUANTITY.search(text) is not None
 
 
 def sentences(answer: str) -> list[str]:

@@ -4,7 +4,8 @@ The groq SDK (and so ``ChatGroq`` and the Prompt Guard layer) talks to it when `
 points here. Each model can be told to misbehave the way a real API does: answer slowly, drip its
 tokens, fail with a 5xx, refuse with 429 + ``Retry-After``, cut its stream off half-way, or send
 garbage instead of JSON. Models not told otherwise answer well: the rewrite gets the last question
-back, an answer gets one sentence citing passage [1], Prompt Guard gets a benign score.
+back, an answer quotes passage [1] and cites it (so it holds the date or number asked for, as a
+real model's would), Prompt Guard gets a benign score.
 
 Run it in the test process (``serving(stub.app)`` from ``tests.servers``) and flip ``stub.modes``
 between requests, or as its own process (``python -m tests.groq_stub --port P``) for load tests.
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import time
 import uuid
 from collections import Counter
@@ -28,7 +30,8 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 Mode = Literal["ok", "slow", "drip", "error", "rate_limited", "truncated", "garbage"]
 MODES: tuple[Mode, ...] = ("ok", "slow", "drip", "error", "rate_limited", "truncated", "garbage")
 
-ANSWER = "Your documents say so in the first passage [1]."
+ANSWER = "Your documents say so in the first passage [1]."  # when the prompt has no passage
+_FIRST_PASSAGE = re.compile(r'<document index="1"[^\n]*\n(.*?)\n</document>', re.DOTALL)
 PROMPT_GUARD = "meta-llama/llama-prompt-guard-2-86m"
 
 
@@ -84,7 +87,8 @@ def reply_for(model: str, messages: list[dict[str, Any]]) -> str:
     marker = "Last question:"
     if marker in last:  # the rewrite node: the follow-up, already standalone
         return last.rsplit(marker, 1)[1].strip()
-    return ANSWER
+    passage = _FIRST_PASSAGE.search(last)
+    return f"{' '.join(passage[1].split())} [1]" if passage else ANSWER
 
 
 def completion(model: str, text: str) -> dict[str, Any]:

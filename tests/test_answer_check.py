@@ -44,3 +44,24 @@ def test_an_answer_with_no_valid_citation_is_never_answered() -> None:
     # Uncited but traceable: attributed to the passage holding its name.
     traced = check_answer("You studied at Kestrel Bay University.", PASSAGES, "Where?")
     assert traced.outcome == "answered" and traced.answer.endswith("[1]")
+
+
+def test_a_reply_of_citation_markers_alone_is_no_answer() -> None:
+    checked = check_answer("[1][2]", PASSAGES, "What did I study?")
+    assert (checked.outcome, checked.answer) == ("no_answer", NOT_FOUND)
+
+
+def test_a_reply_without_the_date_or_number_asked_for_is_no_answer() -> None:
+    # A nearby passage quoted instead of an answer: grounded and cited, but it says no "when".
+    quoted = "I grew up in Port Aldous, a lake town in Ontario [2]."
+    checked = check_answer(quoted, PASSAGES, "When did I move to Port Aldous?")
+    assert (checked.outcome, checked.reason) == ("no_answer", "no_date_given")
+    count = check_answer(quoted, PASSAGES, "How many years did I live in Ontario?")
+    assert (count.outcome, count.reason) == ("no_answer", "no_number_given")
+    dated = check_answer(
+        "You finished your MSc in 2018 [1].", PASSAGES, "When did I finish my MSc?"
+    )
+    assert dated.outcome == "answered"
+    # A denial answers a "when" too ("It does not expire").
+    denied = check_answer("Your MSc has no end date [1].", PASSAGES, "When does my MSc expire?")
+    assert denied.outcome == "answered"

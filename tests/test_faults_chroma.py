@@ -55,7 +55,8 @@ def test_chroma_gone_gives_the_fallback_and_503_then_recovers(
             chroma_timeout_s=TIMEOUT_S,
         )
         ingest([SAMPLE_CORPUS], settings)
-        llm = queued(*[ANSWER] * 20)
+        # The first (QUESTIONS[0], "when") gets a date; the others want no date or number.
+        llm = queued("It expires on 2027-08-14 [1].", *[ANSWER] * 19)
         with service(settings, fake_services(settings, llm)) as http:
             warm(http)  # asks QUESTIONS[0]: its answer is cached, and served during the outage
             chroma.kill()

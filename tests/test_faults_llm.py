@@ -14,7 +14,7 @@ import pytest
 
 from core.settings import Settings
 from tests.adversity import answer_of, ask, question, service, service_settings, timed
-from tests.groq_stub import ANSWER, GroqStub, Mode
+from tests.groq_stub import GroqStub, Mode
 from tests.reliability import Row
 from tests.servers import serving
 
@@ -82,7 +82,8 @@ def test_a_misbehaving_provider_opens_its_breaker_then_recovers(
 
     with service(settings_for(sample_settings)) as http:
         warm = ask(http, "When does my Kubernetes certification expire?", f"{mode}-warm")
-        assert answer_of(warm)["outcome"] == "answered"  # models loaded, both breakers closed
+        # Models loaded, both breakers closed.
+        assert answer_of(warm)["outcome"] == "answered", warm.text
         reliability.requests += 1
         stub.calls.clear()
         stub.modes[PRIMARY] = mode
@@ -134,9 +135,10 @@ def test_a_stream_cut_off_mid_reply_is_voided_before_the_next_provider_answers(
     *streamed, final = chunks
     restart = streamed.index({"restart": True})
     tokens = "".join(c["token"] for c in streamed[restart + 1 :])
-    ok = final["outcome"] == "answered" and tokens == final["answer"] == ANSWER
+    ok = final["outcome"] == "answered" and tokens == final["answer"]
+    ok = ok and "2027-08-14" in final["answer"]  # the stub quotes the CKA's passage
     reliability.errors += not ok
     assert ok, chunks
     voided = "".join(c["token"] for c in streamed[:restart]).strip()
-    assert voided and ANSWER.startswith(voided)  # what the cut-off reply had streamed
+    assert voided and final["answer"].startswith(voided)  # what the cut-off reply had streamed
     reliability.notes = "the broken-off tokens are voided by a restart chunk"

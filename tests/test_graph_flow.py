@@ -142,7 +142,7 @@ def test_first_turn_skips_rewrite(sample_settings: Settings, tmp_path: Path) -> 
 def test_rewrite_timeout_searches_the_original_question(sample_settings: Settings) -> None:
     late_rewrite = "a rewrite that came too late " * 10  # 2 s at 0.05 s a word
     llm = queued(
-        "First answer [1].", late_rewrite.strip(), "Second answer [1].", token_delay_s=0.05
+        "First answer [1].", late_rewrite.strip(), "On 2027-08-14 [1].", token_delay_s=0.05
     )
     follow_up = "When does my Kubernetes certification expire?"
     outs, state = run_session(
@@ -152,7 +152,7 @@ def test_rewrite_timeout_searches_the_original_question(sample_settings: Setting
         rewrite_timeout_s=0.3,
     )
     assert [o["outcome"] for o in outs] == ["answered", "answered"]
-    assert outs[1]["answer"] == "Second answer [1]."
+    assert outs[1]["answer"] == "On 2027-08-14 [1]."
     # The late rewrite was not waited for: the follow-up itself was searched and answered...
     assert state["search_query"] == follow_up
     assert follow_up in llm.calls[-1][-1].content

@@ -2,7 +2,7 @@
 
 import pytest
 
-from knowledge.query_intent import is_list_question, is_polar_question
+from knowledge.query_intent import expected_answer, is_list_question, is_polar_question
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,22 @@ def test_yes_no_questions() -> None:
     assert is_polar_question("Do I have a law degree?")
     assert is_polar_question("Was I a charge nurse at Calder Valley?")
     assert not is_polar_question("Where was I born?")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When does my CKA expire?", "date"),
+        ("Since when have I lived in Leeds?", "date"),
+        ("In what year did I graduate?", "date"),
+        ("How many credits was my final year project worth?", "number"),
+        ("How much am I paid at Ravensworth?", "number"),
+        ("What's my CILT membership number?", "number"),
+        ("Where was I born?", None),
+        ("Which certifications do I hold?", None),
+        ("How good is my Swedish?", None),  # a level, not a quantity
+        ("Do I know when my CKA expires?", None),  # yes/no: answered by "No. …" as well
+    ],
+)
+def test_what_an_answer_must_contain(question: str, kind: str | None) -> None:
+    assert expected_answer(question) == kind

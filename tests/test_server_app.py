@@ -173,7 +173,7 @@ def test_cached_answer_is_served_without_the_llm_and_still_recorded_in_the_sessi
 def test_an_ingest_invalidates_the_cache(
     client: TestClient, llm: QueuedChatModel, tmp_path: Path
 ) -> None:
-    llm.outcomes += ["First [1].", "Second [1]."]
+    llm.outcomes += ["In 2027 [1].", "Still in 2027 [1]."]
     question = "When does my Kubernetes certification expire?"
     invoke(client, question, "inv-a")
     # a new corpus version (any ingest that changes it) makes the cached answer unreachable
@@ -188,7 +188,7 @@ def test_an_ingest_invalidates_the_cache(
     try:
         assert state.services.retriever.corpus.version != before
         out = invoke(client, question, "inv-b").json()["output"]
-        assert out["answer"] == "Second [1]." and len(llm.calls) == 2
+        assert out["answer"] == "Still in 2027 [1]." and len(llm.calls) == 2
     finally:
         note.unlink()
         ingest([note], isolated)  # the sample corpus is shared: put it back

@@ -4,8 +4,9 @@ The stack has no internet, so the API replicas talk to this instead of Groq (``G
 It answers ``POST /openai/v1/chat/completions``, streaming or not:
 - the Prompt Guard model (``*prompt-guard*``) gets the score ``0.01``, so the guard's Groq layer
   runs for real and lets ordinary questions through;
-- any other model gets a short answer citing passage ``[1]``, which the graph keeps because the
-  prompt always carries at least one passage when the LLM is called.
+- any other model quotes passage ``[1]`` and cites it (so the reply holds the date or number the
+  question asks for, as a real model's would); the prompt always carries at least one passage
+  when the LLM is called.
 ``STUB_LLM_DELAY_MS`` slows every answer, so load tests have requests in flight; a request whose
 text holds the word ``tortoise`` takes ``SLOW_S`` more (graceful-shutdown tests need one long one),
 except for Prompt Guard, which the guard time-boxes.
@@ -16,20 +17,26 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sys
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-ANSWER = "According to your documents, the answer is in the first passage [1]."
+ANSWER = "According to your documents, the answer is in the first passage [1]."  # no passage
+FIRST_PASSAGE = re.compile(r'<document index="1"[^\n]*\n(.*?)\n</document>', re.DOTALL)
 GUARD_SCORE = "0.01"
 DELAY_S = int(os.environ.get("STUB_LLM_DELAY_MS", "0")) / 1000
 SLOW_S = 4.0
 
 
 def reply_for(body: dict[str, Any]) -> str:
-    return GUARD_SCORE if "prompt-guard" in str(body.get("model", "")) else ANSWER
+    if "prompt-guard" in str(body.get("model", "")):
+        return GUARD_SCORE
+    messages = body.get("messages") or [{}]
+    passage = FIRST_PASSAGE.search(str(messages[-1].get("content", "")))
+    return f"{' '.join(passage[1].split())} [1]" if passage else ANSWER
 
 
 def completion(model: str, content: str) -> dict[str, Any]:
