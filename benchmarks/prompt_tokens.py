@@ -1,4 +1,5 @@
-"""How many prompt tokens the local model must read before its first token, per question.
+"""How many prompt tokens the local model must read before its first token, per question, and
+how many of the passages that answer it are still in the prompt.
 
     python benchmarks/prompt_tokens.py [--dataset NAME ...] [--model qwen2.5-1.5b] [--out FILE]
 
@@ -10,6 +11,11 @@ set with a chat model that records the messages it is sent; the messages are ren
 model's chat template and counted with its tokenizer. llama.cpp reuses the longest prompt prefix
 it still holds, and every answer prompt starts with the same system prompt, so "to read" is the
 prompt minus that prefix.
+
+The passage budget (``RAG_CONTEXT_TOKENS``, ``RAG_PASSAGE_TOKENS``, ``RAG_LIST_CONTEXT_TOKENS``,
+read from the environment) buys that speed by leaving passages or lines out. "References in
+prompt" is the share of the eval set's reference excerpts (the text that answers) that the prompt
+still holds, so one run per budget shows both sides of the trade without a model.
 
 Run as a file, so that ``PYTHONPATH`` decides which code builds the prompts (for "before" numbers:
 ``PYTHONPATH=<checkout of the old commit> python benchmarks/prompt_tokens.py``).
@@ -33,6 +39,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from pydantic import Field
 
 from core.settings import Settings
+from evals.dataset import DATASETS, EvalCase, load_cases
 from graph.answerer import Answerer
 from graph.builder import compile_graph
 from graph.context import Context
@@ -40,15 +47,6 @@ from graph.services import Services
 from knowledge.ingest import ingest
 from llm.chain import Provider, ProviderChain
 from llm.local_model import MODELS, model_file
-
-EVALS = Path(__file__).resolve().parent.parent / "evals"
-SETS = {
-    "sample": (EVALS / "datasets" / "sample_eval.jsonl", EVALS.parent / "samples" / "corpus"),
-    "ottilie-brandqvist": (
-        EVALS / "datasets" / "ottilie-brandqvist.jsonl",
-        EVALS / "corpora" / "ottilie-brandqvist",
-    ),
-}
 
 
 class RecordingChatModel(BaseChatModel):
@@ -78,25 +76,41 @@ def render(messages: list[BaseMessage]) -> tuple[str, str]:
     return "".join(parts) + "<|im_start|>assistant\n", parts[0]
 
 
-async def record(name: str, settings: Settings) -> list[list[BaseMessage]]:
-    cases_file, corpus = SETS[name]
-    rows = [json.loads(line) for line in cases_file.read_text("utf-8").splitlines() if line]
-    questions = [
-        r["question"] for r in rows if r["expected_outcome"] == "answered" and not r.get("history")
+async def record(name: str, settings: Settings) -> list[tuple[EvalCase, list[BaseMessage]]]:
+    """Every first-turn answerable question that reached the model, with the prompt it got."""
+    dataset = DATASETS[name]
+    cases = [
+        c for c in load_cases(dataset.cases) if c.expected_outcome == "answered" and not c.history
     ]
-    ingest([corpus], settings)
+    ingest([dataset.corpus], settings)
     model = RecordingChatModel()
     real = Services.from_settings(settings)
     services = Services(real.retriever, real.guard, ProviderChain([Provider("rec", lambda: model)]))
     answerer = Answerer(compile_graph(services, InMemorySaver()), Context.from_settings(settings))
-    for n, question in enumerate(questions):
-        await answerer.ask(question, f"tokens-{n}")
-    return model.prompts
+    recorded = []
+    for n, case in enumerate(cases):
+        sent = len(model.prompts)
+        await answerer.ask(case.question, f"tokens-{n}")
+        if len(model.prompts) > sent:  # not refused before the model (guard, relevance floor)
+            recorded.append((case, model.prompts[-1]))
+    return recorded
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def references_kept(case: EvalCase, messages: list[BaseMessage]) -> tuple[int, int]:
+    """(reference excerpts found in the prompt, reference excerpts)."""
+    prompt = _flat(str(messages[-1].content))
+    return sum(_flat(r.contains) in prompt for r in case.reference_contexts), len(
+        case.reference_contexts
+    )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--dataset", action="append", choices=list(SETS))
+    parser.add_argument("--dataset", action="append", choices=list(DATASETS))
     parser.add_argument("--model", default="qwen2.5-1.5b", choices=list(MODELS))
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
@@ -111,17 +125,25 @@ def main() -> int:
         return len(vocab.tokenize(text.encode(), add_bos=False, special=True))
 
     results: dict[str, Any] = {}
-    for name in args.dataset or list(SETS):
+    for name in args.dataset or list(DATASETS):
         with tempfile.TemporaryDirectory(prefix="prompt-tokens-") as tmp:
             settings = Settings.from_env(data_dir=Path(tmp), chroma_host=None)
-            prompts = asyncio.run(record(name, settings))
+            recorded = asyncio.run(record(name, settings))
+        prompts = [messages for _, messages in recorded]
+        kept = [references_kept(case, messages) for case, messages in recorded]
         totals, to_read = [], []
         for messages in prompts:
             text, prefix = render(messages)
             totals.append(count(text))
             to_read.append(count(text) - count(prefix))
         results[name] = {
+            "budget": {
+                "context_tokens": settings.context_tokens,
+                "passage_tokens": settings.passage_tokens,
+                "list_context_tokens": settings.list_context_tokens,
+            },
             "prompts": len(prompts),
+            "references_in_prompt": round(sum(k for k, _ in kept) / sum(n for _, n in kept), 3),
             "system_prefix_tokens": count(render(prompts[0])[1]) if prompts else 0,
             "total_mean": round(statistics.fmean(totals), 1),
             "total_p50": statistics.median(totals),

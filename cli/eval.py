@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from evals.dataset import DATASETS
+
 if TYPE_CHECKING:
     from evals.result import EvalResult
 
@@ -18,8 +20,8 @@ def eval_command(
         str,
         typer.Option(
             "--dataset",
-            help="Eval set and its corpus: sample (bundled) or ottilie-brandqvist (written "
-            "without looking at the code).",
+            help=f"Eval set and its corpus: {', '.join(DATASETS)} (the sample set was written "
+            "with the code; the others without looking at it).",
         ),
     ] = "sample",
     gate: Annotated[
