@@ -40,6 +40,7 @@ from pydantic import Field
 
 from core.settings import Settings
 from evals.dataset import DATASETS, EvalCase, load_cases
+from evals.references import squash
 from graph.answerer import Answerer
 from graph.builder import compile_graph
 from graph.context import Context
@@ -96,16 +97,12 @@ async def record(name: str, settings: Settings) -> list[tuple[EvalCase, list[Bas
     return recorded
 
 
-def _flat(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def references_kept(case: EvalCase, messages: list[BaseMessage]) -> tuple[int, int]:
-    """(reference excerpts found in the prompt, reference excerpts)."""
-    prompt = _flat(str(messages[-1].content))
-    return sum(_flat(r.contains) in prompt for r in case.reference_contexts), len(
-        case.reference_contexts
-    )
+    """(reference excerpts found in the prompt, reference excerpts), matched as the eval resolves
+    them against chunks."""
+    prompt = squash(str(messages[-1].content))
+    found = sum(squash(r.contains) in prompt for r in case.reference_contexts)
+    return found, len(case.reference_contexts)
 
 
 def main() -> int:
