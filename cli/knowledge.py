@@ -39,7 +39,7 @@ def _summary(report: IngestReport) -> str:
         f"{len(report.skipped)} skipped",
         f"chunks: {report.chunks_added} added, {report.chunks_unchanged} unchanged, "
         f"{report.chunks_replaced} replaced, {report.chunks_removed} removed "
-        f"({report.chunks_embedded} embedded)",
+        f"({report.chunks_embedded} embedded, and {report.windows_embedded} windows)",
     ]
     if report.chunks_flagged:
         lines.append(f"  {report.chunks_flagged} chunk(s) read like instructions to an AI: flagged")

@@ -61,6 +61,9 @@ class Settings:
     query_expansion: QueryExpansion = "personal"
     # The lexicon's words are searched apart and their keyword scores count this much.
     lexicon_weight: float = 0.5
+    # Dense leg: a chunk's score is its own similarity and its best window's (a few lines of it,
+    # knowledge/windows.py) mixed at this weight; 0 = the chunk's own only (docs/BENCHMARKS.md).
+    window_weight: float = 0.5
 
     # Rerank
     rerank_model: str = "ms-marco-TinyBERT-L-2-v2"
@@ -199,6 +202,7 @@ _ENV_VARS: list[tuple[str, str, type]] = [
     ("rrf_k", "RAG_RRF_K", int),
     ("dense_weight", "RAG_DENSE_WEIGHT", float),
     ("candidates_per_leg", "RAG_CANDIDATES_PER_LEG", int),
+    ("window_weight", "RAG_WINDOW_WEIGHT", float),
     ("query_expansion", "RAG_QUERY_EXPANSION", str),
     ("lexicon_weight", "RAG_LEXICON_WEIGHT", float),
     ("rerank_model", "RAG_RERANK_MODEL", str),

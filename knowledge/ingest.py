@@ -16,7 +16,7 @@ from __future__ import annotations
 import fcntl
 import shutil
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -36,12 +36,14 @@ from knowledge.embeddings import load_embeddings
 from knowledge.layout import DataLayout
 from knowledge.loaders import LOADERS, load
 from knowledge.vectorstore import open_vectorstore
+from knowledge.windows import chunk_of, indexed_windows, windows
 from safety.indirect import flag_passage
 
 _DELETE_BATCH = 500
 # Measured: a 60-word chunk takes ~10 KB in embedded Chroma (vector, metadata, full-text index,
-# write-ahead log) plus the record manager's row; its text goes into the snapshot too.
-BYTES_PER_CHUNK = 16 * 1024
+# write-ahead log) plus the record manager's row; its text goes into the snapshot too. A window
+# is counted like a chunk.
+BYTES_PER_VECTOR = 16 * 1024
 SPACE_FLOOR_BYTES = 16 * 1024 * 1024  # SQLite journals, HNSW growth, the snapshot's BM25 index
 
 
@@ -64,6 +66,7 @@ class IngestReport:
     chunks_replaced: int = 0
     chunks_removed: int = 0
     chunks_embedded: int = 0
+    windows_embedded: int = 0  # vectors of a few lines of a chunk (knowledge/windows.py)
     chunks_flagged: int = 0  # passages that read like instructions to an AI (indirect injection)
     skipped: list[Skipped] = field(default_factory=list)
     corpus_version: str = ""
@@ -100,6 +103,30 @@ def record_manager(layout: DataLayout, collection: str) -> RecordManager:
     manager = SQLRecordManager(f"chroma/{collection}", db_url=f"sqlite:///{layout.records_db}")
     manager.create_schema()
     return cast(RecordManager, manager)  # community's class implements core's interface
+
+
+def add_vectors(documents: Iterable[Document], records: RecordManager, store: VectorStore) -> int:
+    """Embeds and adds the documents whose ids the record manager has not seen; returns how many."""
+    result = index(
+        documents,
+        records,
+        store,
+        cleanup=None,  # deletion happens in publish_and_clean, after the snapshot is published
+        source_id_key="source",
+        key_encoder=lambda doc: str(doc.id),
+        batch_size=64,
+    )
+    return result["num_added"]
+
+
+def window_documents(chunk: Chunk) -> list[Document]:
+    """The chunk's windows (``knowledge.windows``), each under the chunk's title and headings."""
+    return [
+        Document(
+            page_content=text, metadata={"chunk_id": chunk.chunk_id, "source": chunk.source}, id=id_
+        )
+        for id_, text in indexed_windows(chunk.chunk_id, chunk.heading, chunk.text)
+    ]
 
 
 def to_document(chunk: Chunk) -> Document:
@@ -188,16 +215,12 @@ def ingest(
         check_space(layout, chunks, previous)
         store = open_vectorstore(settings, embeddings)
         records = record_manager(layout, settings.collection_name)
-        result = index(
-            (to_document(c) for c in chunks),
-            records,
-            store,
-            cleanup=None,  # deletion happens below, after the new snapshot is published
-            source_id_key="source",
-            key_encoder=lambda doc: str(doc.metadata["chunk_id"]),
-            batch_size=64,
+        report.chunks_embedded = add_vectors(map(to_document, chunks), records, store)
+        # Every chunk's windows, not only new chunks': a corpus ingested before windows existed
+        # gets them on its next ingest (known ones are skipped by their ids).
+        report.windows_embedded = add_vectors(
+            (w for c in chunks for w in window_documents(c)), records, store
         )
-        report.chunks_embedded = result["num_added"]
 
         gone = {
             c.source
@@ -231,7 +254,7 @@ def publish_and_clean(
     published corpus complete, and the next run deletes what this one left behind."""
     version = snapshot.publish(layout.index_dir, live)
     live_ids = {c.chunk_id for c in live}
-    stale = [key for key in records.list_keys() if key not in live_ids]
+    stale = [key for key in records.list_keys() if chunk_of(key) not in live_ids]
     for start in range(0, len(stale), _DELETE_BATCH):
         batch = stale[start : start + _DELETE_BATCH]
         store.delete(batch)
@@ -242,10 +265,11 @@ def publish_and_clean(
 def check_space(layout: DataLayout, chunks: Sequence[Chunk], previous: snapshot.Snapshot) -> None:
     """Refuse before writing anything when the disk cannot hold what this ingest adds."""
     new = [c for c in chunks if c.chunk_id not in previous.by_id]
+    vectors = sum(1 + len(windows(c.text)) for c in new)
     # The new snapshot (the texts as JSON, and their BM25 index) is written before the old goes.
     text = sum(len(c.text.encode()) for c in chunks)
     text += sum(len(c.text.encode()) for c in previous.chunks)
-    needed = SPACE_FLOOR_BYTES + BYTES_PER_CHUNK * len(new) + 2 * text
+    needed = SPACE_FLOOR_BYTES + BYTES_PER_VECTOR * vectors + 2 * text
     free = shutil.disk_usage(layout.root).free
     if free < needed:
         raise StorageFullError(

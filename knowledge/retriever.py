@@ -13,13 +13,13 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
 from core.settings import QueryExpansion, Settings
-from knowledge import lexicon, snapshot
+from knowledge import lexicon, snapshot, windows
 from knowledge.abbreviations import Abbreviations
 from knowledge.embeddings import load_embeddings
 from knowledge.fusion import Fused, Ranked, boosted, rrf, weighted
 from knowledge.layout import DataLayout
 from knowledge.rerank import Reranker
-from knowledge.vectorstore import open_vectorstore
+from knowledge.vectorstore import nearest, open_vectorstore
 
 
 class SearchUnavailableError(RuntimeError):
@@ -111,14 +111,15 @@ class HybridRetriever:
         if not corpus.chunks:
             return []
         vector = self.embeddings.embed_query(query)
+        # Chunks and their windows share the store: ask for as many vectors as k chunks have.
+        records = min(corpus.vector_count, -(-k * corpus.vector_count // len(corpus.chunks)))
         try:
-            hits = self.store.similarity_search_by_vector_with_relevance_scores(
-                vector, k=min(k, len(corpus.chunks))
-            )
+            hits = nearest(self.store, vector, records)
         except (httpx.HTTPError, ChromaError) as exc:
             raise SearchUnavailableError(f"vector store unavailable: {exc}") from exc
         # Cosine distance → similarity; ids outside the snapshot are leftovers of a crashed ingest.
-        return [(d.id, 1.0 - dist) for d, dist in hits if d.id is not None and d.id in corpus.by_id]
+        live = [(i, 1.0 - dist) for i, dist in hits if windows.chunk_of(i) in corpus.by_id]
+        return windows.chunk_scores(live, corpus.window_counts, self.settings.window_weight)[:k]
 
     def fuse(self, bm25: Ranked, dense: Ranked) -> list[Fused]:
         if self.settings.fusion == "weighted":

@@ -22,6 +22,7 @@ import bm25s
 import Stemmer
 
 from knowledge.abbreviations import Abbreviations
+from knowledge.windows import windows
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -71,6 +72,16 @@ class Snapshot:
     def abbreviations(self) -> Abbreviations:
         """Learned from the chunks on first use only: query expansion is off by default."""
         return Abbreviations.learn(c.indexed_text() for c in self.chunks)
+
+    @cached_property
+    def window_counts(self) -> dict[str, int]:
+        """Chunk id -> how many windows the vector store holds beside it (``knowledge.windows``);
+        chunks short enough to be their own window are absent."""
+        return {c.chunk_id: n for c in self.chunks if (n := len(windows(c.text)))}
+
+    @property
+    def vector_count(self) -> int:
+        return len(self.chunks) + sum(self.window_counts.values())
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first; chunks with no matching term are left out."""

@@ -10,7 +10,9 @@ step this product adds, so no step is chosen on one set alone:
 - **expansion**: abbreviations the corpus defines added to the query (``knowledge.abbreviations``),
   for the keyword leg only or for both legs; "personal expansion" is what the product runs: the
   abbreviations and the lexicon's words (``knowledge.lexicon``), first-person questions only;
-- **fusion**: weighted min-max at several dense weights, and RRF.
+- **fusion**: weighted min-max at several dense weights, and RRF;
+- **windows**: the dense leg scoring a chunk with its best window of a few lines too
+  (``knowledge.windows``, what the product does); plain "dense" rows score each chunk's own vector.
 
 Eval sets (``evals.dataset.DATASETS``): the corpus is ingested by the product into a temporary
 folder; legs are computed in memory over the snapshot's chunks (bm25s with the product's
@@ -29,7 +31,7 @@ import json
 import statistics
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +53,7 @@ from knowledge.fusion import rrf, weighted
 from knowledge.ingest import ingest
 from knowledge.layout import DataLayout
 from knowledge.retriever import HybridRetriever, keyword_leg, leg_queries
+from knowledge.windows import chunk_of, chunk_scores, indexed_windows
 
 Ranked = list[tuple[str, float]]
 Leg = Callable[[str], Ranked]
@@ -65,14 +68,27 @@ class Query:
 
 
 class MemoryLegs:
-    """BM25 and exact dense search over given indexed texts (one variant of the index)."""
+    """BM25 and exact dense search over given indexed texts (one variant of the index), and
+    over the chunks' windows as the product stores them (``knowledge.windows``)."""
 
-    def __init__(self, ids: list[str], texts: list[str], settings: Settings) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        texts: list[str],
+        settings: Settings,
+        windows: Sequence[tuple[str, str]] = (),
+    ) -> None:
         self.ids = ids
         self.bm25 = bm25s.BM25()
         self.bm25.index(snapshot.tokenize(texts), show_progress=False)
         self.embeddings = load_embeddings(settings.embeddings, settings.embed_batch_size)
-        self.vectors = np.asarray(self.embeddings.embed_documents(texts), dtype=np.float32)
+        self.window_weight = settings.window_weight
+        self.vector_ids = ids + [vector_id for vector_id, _ in windows]
+        self.vectors = np.asarray(
+            self.embeddings.embed_documents(texts + [text for _, text in windows]),
+            dtype=np.float32,
+        )
+        self.windowed = {chunk_of(v) for v, _ in windows}
 
     def keyword(self, query: str) -> Ranked:
         tokens = snapshot.tokenize([query])
@@ -84,16 +100,24 @@ class MemoryLegs:
             (self.ids[int(i)], float(s)) for i, s in zip(docs[0], scores[0], strict=True) if s > 0
         ]
 
-    def dense(self, query: str) -> Ranked:
+    def dense(self, query: str, window_weight: float = 0.0) -> Ranked:
         sims = self.vectors @ np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
-        order = np.argsort(-sims)[:DEPTH]
-        return [(self.ids[int(i)], float(sims[i])) for i in order]
+        hits = [(v, float(s)) for v, s in zip(self.vector_ids, sims, strict=True)]
+        return chunk_scores(hits, self.windowed, window_weight)[:DEPTH]
+
+    def dense_windowed(self, query: str) -> Ranked:
+        return self.dense(query, self.window_weight)
 
 
 def runs(
-    keyword: Leg, dense: Leg, abbreviations: Abbreviations, lexicon_weight: float
+    keyword: Leg,
+    dense: Leg,
+    abbreviations: Abbreviations,
+    lexicon_weight: float,
+    windowed: Leg | None = None,
 ) -> dict[str, Leg]:
-    """Every ranking this benchmark compares, by name."""
+    """Every ranking this benchmark compares, by name (``windowed``: the dense leg scoring
+    chunks with their windows, as the product does; ``dense`` scores each chunk's own vector)."""
 
     def fused(kw: Leg, dn: Leg, fuse: Callable[[Ranked, Ranked], Any]) -> Leg:
         return lambda q: [(f.chunk_id, f.score) for f in fuse(kw(q), dn(q))]
@@ -129,8 +153,15 @@ def runs(
         table[f"weighted {w} + personal expansion (keyword)"] = fused(
             kw_p, dense, lambda b, d, w=w: weighted(b, d, w)
         )
+        if windowed is not None:
+            table[f"weighted {w} + personal expansion (keyword) + windows"] = fused(
+                kw_p, windowed, lambda b, d, w=w: weighted(b, d, w)
+            )
     table["rrf k=60 + expansion (both)"] = fused(kw_x, dn_x, lambda b, d: rrf(b, d, 60))
     table["bm25 + personal expansion"] = kw_p
+    if windowed is not None:
+        table["dense + windows"] = windowed
+        table["weighted 0.5 + windows"] = fused(keyword, windowed, lambda b, d: weighted(b, d))
     return table
 
 
@@ -161,10 +192,13 @@ def eval_set(name: str, settings: Settings) -> dict[str, dict[str, float]]:
             "identity": [c.indexed_text() for c in corpus.chunks],
             "no identity": [_without_title(c) for c in corpus.chunks],
         }
+        windows = [w for c in corpus.chunks for w in indexed_windows(c.chunk_id, c.heading, c.text)]
         for variant, texts in variants.items():
-            legs = MemoryLegs(ids, texts, settings)
+            # windows carry the identity, so they are measured with it only
+            legs = MemoryLegs(ids, texts, settings, windows if variant == "identity" else ())
+            windowed = legs.dense_windowed if variant == "identity" else None
             for run, leg in runs(
-                legs.keyword, legs.dense, corpus.abbreviations, settings.lexicon_weight
+                legs.keyword, legs.dense, corpus.abbreviations, settings.lexicon_weight, windowed
             ).items():
                 rankings = {q.id: [cid for cid, _ in leg(q.text)][:20] for q in queries}
                 results[f"{run} · {variant}"] = score_eval_set(rankings, refs)
@@ -189,9 +223,13 @@ def scifact_set(work: Path, scifact: Path) -> dict[str, dict[str, float]]:
     doc_of = {c.chunk_id: Path(c.source).stem for c in corpus.chunks}.__getitem__
     log(f"  SciFact: {len(corpus.chunks)} chunks, {len(corpus.abbreviations.pairs)} abbreviations")
     results: dict[str, dict[str, float]] = {}
+    own = HybridRetriever(replace(settings, window_weight=0.0), retriever.embeddings)
     keyword: Leg = lambda q: retriever.keyword(q, DEPTH)  # noqa: E731
-    dense: Leg = lambda q: retriever.dense(q, DEPTH)  # noqa: E731
-    for run, leg in runs(keyword, dense, corpus.abbreviations, settings.lexicon_weight).items():
+    dense: Leg = lambda q: own.dense(q, DEPTH)  # noqa: E731
+    windowed: Leg = lambda q: retriever.dense(q, DEPTH)  # noqa: E731
+    for run, leg in runs(
+        keyword, dense, corpus.abbreviations, settings.lexicon_weight, windowed
+    ).items():
         docs = {q: dedupe_docs(leg(queries[q]), doc_of) for q in qrels}
         results[run] = _document_scores(docs, qrels)
     return results
