@@ -113,6 +113,8 @@ def _problems(result: EvalResult) -> list[str]:
         issues = []
         if run.outcome != case.expected_outcome:
             issues.append(f"outcome {run.outcome} (expected {case.expected_outcome})")
+            if run.outcome == "no_answer" and run.reply:  # the check refused what the model wrote
+                issues.append(f"reason {run.reason}, the model wrote {run.reply[:160]!r}")
         if scores.get("answer.fact_recall", 1.0) < 1.0:
             issues.append(f"fact recall {scores['answer.fact_recall']:.2f}")
         leaked = violations(run.answer, case.must_not_contain)

@@ -28,6 +28,7 @@ class CaseRun:
     outcome: str
     answer: str
     reason: str
+    reply: str  # the LLM's own words before the answer check ("" when it was not asked)
     citations: list[dict[str, Any]]
     search_query: str
     passages: list[dict[str, Any]]  # the reranked passages given to the LLM, best first
@@ -41,6 +42,7 @@ class CaseRun:
             "outcome": self.outcome,
             "answer": self.answer,
             "reason": self.reason,
+            "reply": self.reply,
             "citations": self.citations,
             "search_query": self.search_query,
             "passages": [
@@ -84,6 +86,7 @@ async def run_full(
         outcome=str(final.get("outcome") or ""),
         answer=str(final.get("answer") or ""),
         reason=str(final.get("reason") or ""),
+        reply=str(state.get("reply") or ""),
         citations=list(final.get("citations") or []),
         search_query=str(state.get("search_query") or ""),
         passages=list(state.get("documents") or []),
@@ -110,6 +113,7 @@ async def run_retrieval_only(
         outcome=WOULD_ANSWER if reached_llm else str(state.get("outcome") or ""),
         answer="" if reached_llm else str(state.get("answer") or ""),
         reason=str(state.get("reason") or ""),
+        reply="",
         citations=[],
         search_query=str(state.get("search_query") or ""),
         passages=list(state.get("documents") or []),

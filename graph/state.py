@@ -48,6 +48,7 @@ class TurnState(TypedDict, total=False):
     documents: list[dict[str, Any]]  # RetrievedChunk.to_dict(), best first
     error: str  # set by a failing step; routes to fallback
     provider: str  # which LLM produced the answer
+    reply: str  # what the LLM wrote, before the answer check (evals and Studio, never callers)
     answer: str
     citations: list[Citation]
     outcome: Outcome | None  # None until a node decides

@@ -90,6 +90,7 @@ def make_generate(llm: ProviderChain) -> Callable[[State, Runtime[Context]], dic
             "outcome": checked.outcome,
             "reason": checked.reason,
             "provider": provider,
+            "reply": str(reply.content),
             "messages": record_turn(state, checked.answer),
         }
 

@@ -18,23 +18,24 @@ pytestmark = pytest.mark.integration
 CASES = ("fact-001", "mt-001", "atk-001", "off-001")
 
 
-def subset(path: Path) -> Path:
+def subset(path: Path, cases: tuple[str, ...] = CASES) -> Path:
     lines = DATASET.read_text(encoding="utf-8").splitlines()
     path.write_text(
-        "\n".join(line for line in lines if line and json.loads(line)["id"] in CASES) + "\n",
+        "\n".join(line for line in lines if line and json.loads(line)["id"] in cases) + "\n",
         encoding="utf-8",
     )
     return path
 
 
 def test_full_mode_plumbing_with_a_fake_llm(tmp_path: Path) -> None:
-    model = queued(
+    model_replies = (
         "Your CKA certificate expires on August 14, 2027 [1].",  # fact-001: generate
         "You hold the Certified Kubernetes Administrator (CKA) [1].",  # mt-001 history turn
         "When does my Certified Kubernetes Administrator certification expire?",  # rewrite
         "It expires on 2027-08-14 [1].",  # mt-001: generate
         # atk-001 is blocked by the guard and off-001 stops at the relevance floor: no calls.
     )
+    model = queued(*model_replies)
 
     def services(settings: Settings) -> Services:
         return fake_services(settings, model)
@@ -77,6 +78,27 @@ def test_full_mode_plumbing_with_a_fake_llm(tmp_path: Path) -> None:
     saved = json.loads((out / "results.json").read_text())
     assert saved["aggregates"]["outcome.accuracy"]["value"] == 1.0
     assert saved["per_case"][1]["runs"][0]["answer"] == "It expires on 2027-08-14 [1]."
+    # what the model wrote is kept beside the checked answer, so a refusal can be read back
+    assert saved["per_case"][0]["runs"][0]["reply"] == model_replies[0]
+    assert saved["per_case"][2]["runs"][0]["reply"] == ""  # blocked before the model
     report = (out / "report.md").read_text()
     assert "| outcome.accuracy | 1.000 |" in report and "| multi_turn | 1 |" in report
     assert (out / "categories.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_refused_reply_is_kept_and_shown_in_the_report(tmp_path: Path) -> None:
+    reply = "Your Kubernetes certificate is listed in your documents [1]."
+    model = queued(reply)  # a "when" question answered without a date: the check refuses it
+    out = tmp_path / "out"
+    config = EvalConfig(
+        mode="full",
+        dataset=subset(tmp_path / "cases.jsonl", ("fact-001",)),
+        out_dir=out,
+        data_dir=tmp_path / "data",
+        baseline=tmp_path / "no-baseline.json",
+    )
+    result = run_eval(config, make_services=lambda settings: fake_services(settings, model))
+
+    run = result.runs[0]["fact-001"]
+    assert (run.outcome, run.reason, run.reply) == ("no_answer", "no_date_given", reply)
+    assert f"reason no_date_given, the model wrote {reply!r}" in (out / "report.md").read_text()
