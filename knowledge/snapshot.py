@@ -22,7 +22,7 @@ import bm25s
 import Stemmer
 
 from knowledge.abbreviations import Abbreviations
-from knowledge.windows import windows
+from knowledge.windows import window_id, windows
 
 _STEMMER = Stemmer.Stemmer("english")
 
@@ -79,9 +79,16 @@ class Snapshot:
         chunks short enough to be their own window are absent."""
         return {c.chunk_id: n for c in self.chunks if (n := len(windows(c.text)))}
 
+    @cached_property
+    def vector_ids(self) -> frozenset[str]:
+        """Every id the vector store holds for this corpus: its chunks' and their windows'."""
+        return frozenset(self.by_id) | {
+            window_id(chunk, n) for chunk, count in self.window_counts.items() for n in range(count)
+        }
+
     @property
     def vector_count(self) -> int:
-        return len(self.chunks) + sum(self.window_counts.values())
+        return len(self.vector_ids)
 
     def keyword_search(self, query: str, k: int) -> list[tuple[str, float]]:
         """``(chunk_id, bm25 score)`` best first; chunks with no matching term are left out."""

@@ -102,9 +102,10 @@ def state_of_corpus(settings: Settings) -> tuple[str | None, set[str], list[str]
 
 def converged(settings: Settings) -> bool:
     retriever = HybridRetriever(settings)
-    live = {c.chunk_id for c in retriever.corpus.chunks}
     names = {Path(c.source).name for c in retriever.corpus.chunks}
-    return set(retriever.store.get()["ids"]) == live and {f"n{i}.md" for i in range(NOTES)} <= names
+    stored = set(retriever.store.get()["ids"])
+    # exactly the chunks' and their windows' vectors: nothing stale, nothing lost
+    return stored == retriever.corpus.vector_ids and {f"n{i}.md" for i in range(NOTES)} <= names
 
 
 def test_an_ingest_the_disk_cannot_hold_is_refused_before_it_writes(

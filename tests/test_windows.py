@@ -110,7 +110,7 @@ def test_ingest_stores_windows_and_removes_them_with_their_chunk(
     assert report.windows_embedded == len(window_ids) == 4
     chunk_ids = {c.chunk_id for c in retriever.corpus.chunks}
     assert set(retriever.store.get()["ids"]) == chunk_ids | window_ids
-    assert retriever.corpus.vector_count == len(chunk_ids | window_ids)
+    assert retriever.corpus.vector_ids == chunk_ids | window_ids
 
     assert ingest([folder], settings).windows_embedded == 0  # nothing new to embed
 
