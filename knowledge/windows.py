@@ -25,35 +25,30 @@ def windows(text: str, words: int = WINDOW_WORDS) -> list[str]:
     line at sentence ends); none when the body is a single piece (the chunk is its own window)."""
     pieces: list[str] = []
     lines: list[str] = []
-    count = 0
     for line in (raw for raw in text.split("\n") if raw.strip()):
-        size = len(line.split())
-        if lines and count + size > words:
-            pieces.append("\n".join(lines))
-            lines, count = [], 0
-        if size > words:
-            pieces.extend(_sentences(line, words))
+        if len(line.split()) > words:
+            pieces += _pack(lines, words, "\n") + _pack(_SENTENCE_END.split(line), words, " ")
+            lines = []
         else:
             lines.append(line)
-            count += size
-    if lines:
-        pieces.append("\n".join(lines))
+    pieces += _pack(lines, words, "\n")
     return pieces if len(pieces) > 1 else []
 
 
-def _sentences(line: str, words: int) -> list[str]:
+def _pack(parts: list[str], words: int, joiner: str) -> list[str]:
+    """Consecutive ``parts`` joined into pieces of at most ``words`` words (a longer part alone)."""
     pieces: list[str] = []
-    sentences: list[str] = []
+    group: list[str] = []
     count = 0
-    for sentence in _SENTENCE_END.split(line):
-        size = len(sentence.split())
-        if sentences and count + size > words:
-            pieces.append(" ".join(sentences))
-            sentences, count = [], 0
-        sentences.append(sentence)
+    for part in parts:
+        size = len(part.split())
+        if group and count + size > words:
+            pieces.append(joiner.join(group))
+            group, count = [], 0
+        group.append(part)
         count += size
-    if sentences:
-        pieces.append(" ".join(sentences))
+    if group:
+        pieces.append(joiner.join(group))
     return pieces
 
 
